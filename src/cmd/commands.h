@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * Command handlers: each takes the arguments after the command name
+ * (argv[0] is the command itself) and returns an EXIT_* code.
+ */
+int cmd_spec(int argc, char **argv);
+int cmd_cred(int argc, char **argv);
+int cmd_hostid(int argc, char **argv);
+
+/* Paths the commands default to; tests and operators override them by option. */
+#define HASAN_CLUSTER_JSON HASAN_SYSCONFDIR "/cluster.json"
+#define HASAN_CRED_STORE HASAN_SYSCONFDIR "/credentials"
+#define HASAN_CRED_KEY HASAN_SYSCONFDIR "/credentials.key"
