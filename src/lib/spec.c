@@ -259,8 +259,10 @@ static json_object *get_field(struct loader *l, json_object *o, const char *path
         if (!json_object_is_type(o, json_type_object))
                 return NULL;
         if (!json_object_object_get_ex(o, key, &v)) {
-                if (required)
-                        report(l, path, "missing required key '%s'", key);
+                if (required) {
+                        path_key(p, sizeof(p), path, key);
+                        report(l, p, "required key is missing");
+                }
                 return NULL;
         }
         if (!json_object_is_type(v, type)) {
@@ -524,8 +526,7 @@ static void parse_timing(struct loader *l, json_object *o, struct spec_timing *t
                 path_key(p, sizeof(p), path, values[i].key);
                 if (!preset) {
                         if (*values[i].value == 0 && !json_object_object_get_ex(o, values[i].key, NULL))
-                                report(l, path, "missing required key '%s' (profile 'custom' sets every value)",
-                                       values[i].key);
+                                report(l, p, "required key is missing (profile 'custom' sets every value)");
                 } else if (*values[i].value == 0)
                         *values[i].value = values[i].preset;
                 else if (*values[i].value != values[i].preset)
@@ -1134,35 +1135,37 @@ int spec_parse(const char *text, size_t size, struct spec **ret, struct spec_pro
                 return l.error;
         }
 
+        /* Not even an object: no model, so no cascade of cross-field noise. */
+        if (!CHECK_OBJECT(&l, root, "$", "format", "cluster_name", "timing", "vlans",
+                          "backend_iscsi", "nodes", "pool"))
+                return l.error;
+
         struct spec *s = calloc(1, sizeof(*s));
         if (!s)
                 return -ENOMEM;
         s->backend_port = 3260;
 
-        if (CHECK_OBJECT(&l, root, "$", "format", "cluster_name", "timing", "vlans",
-                         "backend_iscsi", "nodes", "pool")) {
-                if (get_uint(&l, root, "$", "format", true, 0, UINT32_MAX, &s->format) &&
-                    s->format != SPEC_FORMAT)
-                        report(&l, "$.format", "unsupported format %u (this hasan reads format %d)",
-                               s->format, SPEC_FORMAT);
+        if (get_uint(&l, root, "$", "format", true, 0, UINT32_MAX, &s->format) &&
+            s->format != SPEC_FORMAT)
+                report(&l, "$.format", "unsupported format %u (this hasan reads format %d)",
+                       s->format, SPEC_FORMAT);
 
-                const char *name = get_string(&l, root, "$", "cluster_name", true);
-                if (name && !valid_short_name(name, 32))
-                        report(&l, "$.cluster_name",
-                               "'%s' is not a cluster name (1 to 32 of a-z 0-9 -, starting with a letter)", name);
-                else if (name)
-                        s->cluster_name = dup_or_fail(&l, name);
+        const char *name = get_string(&l, root, "$", "cluster_name", true);
+        if (name && !valid_short_name(name, 32))
+                report(&l, "$.cluster_name",
+                       "'%s' is not a cluster name (1 to 32 of a-z 0-9 -, starting with a letter)", name);
+        else if (name)
+                s->cluster_name = dup_or_fail(&l, name);
 
-                parse_timing(&l, get_field(&l, root, "$", "timing", json_type_object, true),
-                             &s->timing);
-                parse_vlans(&l, get_field(&l, root, "$", "vlans", json_type_object, true), s);
-                if ((v = get_field(&l, root, "$", "backend_iscsi", json_type_object, false)) &&
-                    CHECK_OBJECT(&l, v, "$.backend_iscsi", "port"))
-                        get_uint(&l, v, "$.backend_iscsi", "port", false, 1, 65535,
-                                 &s->backend_port);
-                parse_nodes(&l, get_field(&l, root, "$", "nodes", json_type_array, true), s);
-                parse_pool(&l, get_field(&l, root, "$", "pool", json_type_object, true), &s->pool);
-        }
+        parse_timing(&l, get_field(&l, root, "$", "timing", json_type_object, true),
+                     &s->timing);
+        parse_vlans(&l, get_field(&l, root, "$", "vlans", json_type_object, true), s);
+        if ((v = get_field(&l, root, "$", "backend_iscsi", json_type_object, false)) &&
+            CHECK_OBJECT(&l, v, "$.backend_iscsi", "port"))
+                get_uint(&l, v, "$.backend_iscsi", "port", false, 1, 65535,
+                         &s->backend_port);
+        parse_nodes(&l, get_field(&l, root, "$", "nodes", json_type_array, true), s);
+        parse_pool(&l, get_field(&l, root, "$", "pool", json_type_object, true), &s->pool);
 
         if (l.error < 0) {
                 spec_free(s);
