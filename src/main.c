@@ -25,12 +25,13 @@ static int cmd_help(int argc, char **argv);
 
 /* An entry with a NULL name separates groups in the usage text. */
 static const struct command commands[] = {
-        {"spec", cmd_spec, "spec check|show [--json] [FILE]", "validate or show the cluster description"},
-        {"cred", cmd_cred, "cred set|get|rm NAME | list", "manage the encrypted credential store"},
-        {"hostid", cmd_hostid, "hostid [show | set --yes HEX]", "show or set this node's /etc/hostid"},
-        {NULL, NULL, NULL, NULL},
-        {"version", cmd_version, "version [--json]", "print the version"},
-        {"help", cmd_help, "help", "print this help"},
+    {"spec", cmd_spec, "spec check|show [--json] [FILE]",
+     "validate or show the cluster description"},
+    {"cred", cmd_cred, "cred set|get|rm NAME | list", "manage the encrypted credential store"},
+    {"hostid", cmd_hostid, "hostid [show | set --yes HEX]", "show or set this node's /etc/hostid"},
+    {NULL, NULL, NULL, NULL},
+    {"version", cmd_version, "version [--json]", "print the version"},
+    {"help", cmd_help, "help", "print this help"},
 };
 
 /*
@@ -43,7 +44,7 @@ struct personality {
 };
 
 static const struct personality personalities[] = {
-        {"hasan", NULL},
+    {"hasan", NULL},
 };
 
 static void usage(FILE *f)
@@ -56,7 +57,8 @@ static void usage(FILE *f)
                 }
                 fprintf(f, "\t%-34s %s\n", commands[i].synopsis, commands[i].help);
         }
-        fprintf(f, "\nEach command takes --help. Exit status: 0 success, 1 failure, 2 usage error.\n");
+        fprintf(f,
+                "\nEach command takes --help. Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
 
 static int cmd_help(int argc, char **argv)

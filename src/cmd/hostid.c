@@ -47,7 +47,8 @@ static int verb_set(int argc, char **argv)
                 return EXIT_USAGE;
         }
         if (!arg_yes) {
-                log_error("cannot set hostid '%s': changing the hostid of a node that has a multihost pool imported makes ZFS treat it as a foreign host",
+                log_error("cannot set hostid '%s': changing the hostid of a node that has a "
+                          "multihost pool imported makes ZFS treat it as a foreign host",
                           argv[1]);
                 fprintf(stderr, "run again with --yes if no pool is imported here\n");
                 return EXIT_USAGE;
@@ -61,17 +62,17 @@ static int verb_set(int argc, char **argv)
 }
 
 static const struct verb hostid_verbs[] = {
-        {"show", 0, 0, verb_show, "show [--file PATH]", "print the hostid"},
-        {"set", 1, 1, verb_set, "set --yes HEX [--file PATH]", "write the hostid"},
+    {"show", 0, 0, verb_show, "show [--file PATH]", "print the hostid"},
+    {"set", 1, 1, verb_set, "set --yes HEX [--file PATH]", "write the hostid"},
 };
 
 int cmd_hostid(int argc, char **argv)
 {
         static const struct option options[] = {
-                {"file", required_argument, NULL, 'f'},
-                {"yes", no_argument, NULL, 'y'},
-                {"help", no_argument, NULL, 'h'},
-                {},
+            {"file", required_argument, NULL, 'f'},
+            {"yes", no_argument, NULL, 'y'},
+            {"help", no_argument, NULL, 'h'},
+            {},
         };
         int c;
 

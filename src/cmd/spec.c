@@ -26,7 +26,7 @@ static bool arg_json = false;
 static void print_json(json_object *o)
 {
         puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                                       JSON_C_TO_STRING_NOSLASHESCAPE));
+                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 static int problems_to_json(const char *file, const struct spec_problems *p)
@@ -117,16 +117,16 @@ static int verb_show(int argc, char **argv)
 }
 
 static const struct verb spec_verbs[] = {
-        {"check", 0, 1, verb_check, "check [--json] [FILE]", "validate a cluster description"},
-        {"show", 0, 1, verb_show, "show [--json] [FILE]", "print a summary or the normalised JSON"},
+    {"check", 0, 1, verb_check, "check [--json] [FILE]", "validate a cluster description"},
+    {"show", 0, 1, verb_show, "show [--json] [FILE]", "print a summary or the normalised JSON"},
 };
 
 int cmd_spec(int argc, char **argv)
 {
         static const struct option options[] = {
-                {"json", no_argument, NULL, 'j'},
-                {"help", no_argument, NULL, 'h'},
-                {},
+            {"json", no_argument, NULL, 'j'},
+            {"help", no_argument, NULL, 'h'},
+            {},
         };
         int c;
 
@@ -139,7 +139,8 @@ int cmd_spec(int argc, char **argv)
                         break;
                 case 'h':
                         print_verbs_usage(stdout, "spec", spec_verbs, ELEMENTSOF(spec_verbs));
-                        printf("\nFILE defaults to %s. check exits 0 when valid, 2 when invalid, 1 when unreadable.\n",
+                        printf("\nFILE defaults to %s. check exits 0 when valid, 2 when invalid, 1 "
+                               "when unreadable.\n",
                                HASAN_CLUSTER_JSON);
                         return EXIT_OK;
                 default:
@@ -147,5 +148,6 @@ int cmd_spec(int argc, char **argv)
                         return EXIT_USAGE;
                 }
         }
-        return dispatch_verb("spec", spec_verbs, ELEMENTSOF(spec_verbs), argc - optind, argv + optind);
+        return dispatch_verb("spec", spec_verbs, ELEMENTSOF(spec_verbs), argc - optind,
+                             argv + optind);
 }

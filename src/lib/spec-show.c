@@ -21,8 +21,9 @@ static json_object *add(struct builder *b, json_object *parent, const char *key,
         }
         if (!parent)
                 return v;
-        int r = json_object_is_type(parent, json_type_array) ? json_object_array_add(parent, v)
-                                                               : json_object_object_add(parent, key, v);
+        int r = json_object_is_type(parent, json_type_array)
+                    ? json_object_array_add(parent, v)
+                    : json_object_object_add(parent, key, v);
         if (r < 0) {
                 json_object_put(v);
                 b->error = -ENOMEM;
@@ -137,7 +138,8 @@ static void add_node(struct builder *b, json_object *nodes, const struct spec *s
         if (n->role == NODE_ROLE_STORAGE) {
                 json_object *disks = add(b, o, "disks", json_object_new_object());
                 for (int c = 0; disks && c < _DISK_CLASS_MAX; c++) {
-                        json_object *arr = add(b, disks, disk_class_to_string(c), json_object_new_array());
+                        json_object *arr =
+                            add(b, disks, disk_class_to_string(c), json_object_new_array());
                         for (size_t i = 0; arr && i < n->disks[c].n; i++)
                                 add(b, arr, NULL, json_object_new_string(n->disks[c].items[i]));
                 }
@@ -202,7 +204,8 @@ int spec_to_json(const struct spec *s, json_object **ret)
         if (t) {
                 add_string(&b, t, "profile", s->timing.profile);
                 add_int(&b, t, "corosync_token_ms", s->timing.corosync_token_ms);
-                add_int(&b, t, "iscsi_replacement_timeout_s", s->timing.iscsi_replacement_timeout_s);
+                add_int(&b, t, "iscsi_replacement_timeout_s",
+                        s->timing.iscsi_replacement_timeout_s);
                 add_int(&b, t, "iscsi_noop_out_interval_s", s->timing.iscsi_noop_out_interval_s);
                 add_int(&b, t, "iscsi_noop_out_timeout_s", s->timing.iscsi_noop_out_timeout_s);
         }
@@ -238,7 +241,9 @@ void spec_print_summary(const struct spec *s, FILE *f)
 {
         char a[16], m[16];
 
-        fprintf(f, "cluster '%s', timing profile '%s' (corosync token %u ms, iSCSI replacement %u s, noop-out %u/%u s)\n",
+        fprintf(f,
+                "cluster '%s', timing profile '%s' (corosync token %u ms, iSCSI replacement %u s, "
+                "noop-out %u/%u s)\n",
                 s->cluster_name, s->timing.profile, s->timing.corosync_token_ms,
                 s->timing.iscsi_replacement_timeout_s, s->timing.iscsi_noop_out_interval_s,
                 s->timing.iscsi_noop_out_timeout_s);
@@ -248,7 +253,8 @@ void spec_print_summary(const struct spec *s, FILE *f)
                 const struct spec_node *n = &s->nodes[i];
                 const struct spec_address *mgmt = spec_node_address(n, "management");
                 format_ipv4(mgmt ? mgmt->ip.addr : 0, m);
-                fprintf(f, "  %-12s %-8s management %-15s", n->name, node_role_to_string(n->role), m);
+                fprintf(f, "  %-12s %-8s management %-15s", n->name, node_role_to_string(n->role),
+                        m);
                 if (n->has_hostid)
                         fprintf(f, " hostid %08x", n->hostid);
                 if (n->role == NODE_ROLE_STORAGE)
@@ -257,7 +263,8 @@ void spec_print_summary(const struct spec *s, FILE *f)
                                 n->disks[DISK_CLASS_SPECIAL].n);
                 if (n->fencing) {
                         format_ipv4(n->fencing->address.addr, a);
-                        fprintf(f, "  fencing %s at %s", fence_method_to_string(n->fencing->method), a);
+                        fprintf(f, "  fencing %s at %s", fence_method_to_string(n->fencing->method),
+                                a);
                 }
                 fputc('\n', f);
         }
@@ -266,7 +273,8 @@ void spec_print_summary(const struct spec *s, FILE *f)
         for (size_t i = 0; i < s->n_networks; i++) {
                 const struct spec_network *n = &s->networks[i];
                 format_ipv4(n->cidr_addr, a);
-                fprintf(f, "  %-12s id %-4u %s/%-3u mtu %-5u", n->name, n->id, a, n->cidr_prefix, n->mtu);
+                fprintf(f, "  %-12s id %-4u %s/%-3u mtu %-5u", n->name, n->id, a, n->cidr_prefix,
+                        n->mtu);
                 if (n->vip.set) {
                         format_ipv4(n->vip.addr, m);
                         fprintf(f, " VIP %s", m);
@@ -292,6 +300,8 @@ void spec_print_summary(const struct spec *s, FILE *f)
                         slog = s->nodes[i].disks[DISK_CLASS_SLOG].n;
                         special = s->nodes[i].disks[DISK_CLASS_SPECIAL].n;
                 }
-        fprintf(f, "\npool '%s': ashift %u, %zu data mirrors, %zu log mirrors, %zu special mirrors, %zu datasets, multihost on\n",
+        fprintf(f,
+                "\npool '%s': ashift %u, %zu data mirrors, %zu log mirrors, %zu special mirrors, "
+                "%zu datasets, multihost on\n",
                 s->pool.name, s->pool.ashift, data, slog, special, s->pool.n_datasets);
 }

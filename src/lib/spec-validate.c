@@ -72,7 +72,8 @@ static bool check_address_in(struct checker *c, const struct spec_network *n, ui
         format_ipv4(a, addr);
         format_ipv4(n->cidr_addr, net);
         if (!in_subnet(n, a)) {
-                fail(c, path, "%s is outside VLAN '%s' (%s/%u)", addr, n->name, net, n->cidr_prefix);
+                fail(c, path, "%s is outside VLAN '%s' (%s/%u)", addr, n->name, net,
+                     n->cidr_prefix);
                 return false;
         }
         uint32_t host = a & ~prefix_mask(n->cidr_prefix);
@@ -111,7 +112,8 @@ static void check_networks(struct checker *c)
                                 if ((n->cidr_addr & prefix_mask(prefix)) ==
                                     (m->cidr_addr & prefix_mask(prefix))) {
                                         snprintf(p, sizeof(p), "%s.cidr", n->path);
-                                        fail(c, p, "subnet overlaps VLAN '%s'", m->name ? m->name : "?");
+                                        fail(c, p, "subnet overlaps VLAN '%s'",
+                                             m->name ? m->name : "?");
                                 }
                         }
                 }
@@ -123,7 +125,8 @@ static void check_networks(struct checker *c)
                 }
                 if (n->vip.set) {
                         snprintf(p, sizeof(p), "%s.vip", n->path);
-                        if (check_address_in(c, n, n->vip.addr, p) && in_node_range(n, n->vip.addr)) {
+                        if (check_address_in(c, n, n->vip.addr, p) &&
+                            in_node_range(n, n->vip.addr)) {
                                 char addr[16];
                                 format_ipv4(n->vip.addr, addr);
                                 fail(c, p, "VIP %s is inside the nodes' address range", addr);
@@ -163,15 +166,19 @@ static void check_client_iscsi(struct checker *c, const struct spec_network *n)
         if (is->acl_mode == ISCSI_ACL_MODE_ACL && is->n_initiators == 0)
                 fail(c, p, "acl mode needs at least one entry in 'initiators'");
         if (is->acl_mode == ISCSI_ACL_MODE_GENERATED && is->chap == ISCSI_CHAP_PER_INITIATOR)
-                fail(c, p, "generated-ACL mode has no per-initiator ACLs to hold CHAP secrets: use chap 'per-vlan'");
+                fail(c, p,
+                     "generated-ACL mode has no per-initiator ACLs to hold CHAP secrets: use chap "
+                     "'per-vlan'");
 
         if (is->chap == ISCSI_CHAP_PER_VLAN) {
                 if (!is->credential)
                         fail(c, p, "chap 'per-vlan' needs 'credential'");
                 if (is->mutual_chap && !is->mutual_credential)
                         fail(c, p, "mutual CHAP needs 'mutual_credential'");
-        } else if (is->chap == ISCSI_CHAP_PER_INITIATOR && (is->credential || is->mutual_credential))
-                fail(c, p, "chap 'per-initiator' takes credentials on each initiator, not on the VLAN");
+        } else if (is->chap == ISCSI_CHAP_PER_INITIATOR &&
+                   (is->credential || is->mutual_credential))
+                fail(c, p,
+                     "chap 'per-initiator' takes credentials on each initiator, not on the VLAN");
         if (!is->mutual_chap && is->mutual_credential)
                 fail(c, p, "'mutual_credential' is set but mutual_chap is false");
 
@@ -189,11 +196,14 @@ static void check_client_iscsi(struct checker *c, const struct spec_network *n)
                                 fail(c, ip, "'mutual_credential' is set but mutual_chap is false");
                 } else if (is->chap == ISCSI_CHAP_PER_VLAN &&
                            (ini->credential || ini->mutual_credential))
-                        fail(c, ip, "chap 'per-vlan' takes its credentials on the VLAN, not on initiators");
+                        fail(
+                            c, ip,
+                            "chap 'per-vlan' takes its credentials on the VLAN, not on initiators");
 
                 for (size_t j = 0; j < i && ini->iqn; j++)
                         if (is->initiators[j].iqn && strcmp(ini->iqn, is->initiators[j].iqn) == 0) {
-                                snprintf(ip, sizeof(ip), "%s.iscsi.initiators[%zu].iqn", n->path, i);
+                                snprintf(ip, sizeof(ip), "%s.iscsi.initiators[%zu].iqn", n->path,
+                                         i);
                                 fail(c, ip, "initiator '%s' is listed twice", ini->iqn);
                         }
         }
@@ -204,7 +214,8 @@ static void check_client_iscsi(struct checker *c, const struct spec_network *n)
                 if (!d)
                         fail(c, p, "dataset '%s' is not declared in $.pool.datasets", is->dataset);
                 else if (d->type != DATASET_FILESYSTEM)
-                        fail(c, p, "dataset '%s' must be a filesystem holding the zvols, not a volume",
+                        fail(c, p,
+                             "dataset '%s' must be a filesystem holding the zvols, not a volume",
                              is->dataset);
         }
 }
@@ -312,7 +323,8 @@ static void check_node(struct checker *c, const struct spec_node *n)
                 for (size_t i = 0; i < n->disks[k].n; i++)
                         for (int k2 = 0; k2 <= k; k2++)
                                 for (size_t j = 0; j < (k2 == k ? i : n->disks[k2].n); j++)
-                                        if (strcmp(n->disks[k].items[i], n->disks[k2].items[j]) == 0) {
+                                        if (strcmp(n->disks[k].items[i], n->disks[k2].items[j]) ==
+                                            0) {
                                                 char sfx[64];
                                                 snprintf(sfx, sizeof(sfx), ".disks.%s[%zu]",
                                                          disk_class_to_string(k), i);
@@ -354,7 +366,8 @@ static void check_node_set(struct checker *c)
         }
 
         if (n_storage != SPEC_STORAGE_NODES || n_quorum != SPEC_QUORUM_NODES)
-                fail(c, "$.nodes", "needs exactly %d storage nodes and %d quorum node, found %zu and %zu",
+                fail(c, "$.nodes",
+                     "needs exactly %d storage nodes and %d quorum node, found %zu and %zu",
                      SPEC_STORAGE_NODES, SPEC_QUORUM_NODES, n_storage, n_quorum);
 
         /* Disk i of one storage node mirrors disk i of the other. */
@@ -364,9 +377,12 @@ static void check_node_set(struct checker *c)
                                 char sfx[32];
                                 snprintf(sfx, sizeof(sfx), ".disks.%s", disk_class_to_string(k));
                                 node_path(p, sizeof(p), s, storage[1], sfx);
-                                fail(c, p, "node '%s' declares %zu %s disks but node '%s' declares %zu: each disk is mirrored with its peer's",
-                                     storage[1]->name ? storage[1]->name : "?", storage[1]->disks[k].n,
-                                     disk_class_to_string(k), storage[0]->name ? storage[0]->name : "?",
+                                fail(c, p,
+                                     "node '%s' declares %zu %s disks but node '%s' declares %zu: "
+                                     "each disk is mirrored with its peer's",
+                                     storage[1]->name ? storage[1]->name : "?",
+                                     storage[1]->disks[k].n, disk_class_to_string(k),
+                                     storage[0]->name ? storage[0]->name : "?",
                                      storage[0]->disks[k].n);
                         }
 }
@@ -521,15 +537,18 @@ static void check_iqns_and_credentials(struct checker *c)
                         const char *earlier;
                         if (!iqn)
                                 continue;
-                        snprintf(p, sizeof(p), "%s.iscsi.initiators[%zu].iqn", s->networks[i].path, j);
+                        snprintf(p, sizeof(p), "%s.iscsi.initiators[%zu].iqn", s->networks[i].path,
+                                 j);
                         for (size_t k = 0; k < targets.n; k++)
                                 if (strcmp(targets.items[k].value, iqn) == 0)
                                         fail(c, p, "'%s' is also a target IQN (%s)", iqn,
                                              targets.items[k].path);
                         for (size_t k = 0; k < node_initiators.n; k++)
-                                if ((earlier = node_initiators.items[k].value) && strcmp(earlier, iqn) == 0)
-                                        fail(c, p, "'%s' is a storage node's backend initiator (%s)",
-                                             iqn, node_initiators.items[k].path);
+                                if ((earlier = node_initiators.items[k].value) &&
+                                    strcmp(earlier, iqn) == 0)
+                                        fail(c, p,
+                                             "'%s' is a storage node's backend initiator (%s)", iqn,
+                                             node_initiators.items[k].path);
                 }
         }
 
@@ -551,7 +570,9 @@ static void check_pool(struct checker *c)
                 if (strcmp(name, "multihost") == 0)
                         fail(c, p, "multihost is always on for the SAN pool; remove it");
                 else if (strcmp(name, "cachefile") == 0)
-                        fail(c, p, "cachefile is always none (the SAN pool is never imported at boot); remove it");
+                        fail(c, p,
+                             "cachefile is always none (the SAN pool is never imported at boot); "
+                             "remove it");
                 else if (strcmp(name, "ashift") == 0)
                         fail(c, p, "set ashift with $.pool.ashift");
         }
@@ -566,7 +587,9 @@ static void check_pool(struct checker *c)
                         depth += *q == '/';
                 snprintf(p, sizeof(p), "$.pool.datasets[%zu].name", i);
                 if (depth > SPEC_MAX_DATASET_DEPTH)
-                        fail(c, p, "'%s' is nested %u levels deep (at most %d: every dataset adds to import time)",
+                        fail(c, p,
+                             "'%s' is nested %u levels deep (at most %d: every dataset adds to "
+                             "import time)",
                              d->name, depth, SPEC_MAX_DATASET_DEPTH);
 
                 for (size_t j = 0; j < i; j++)
@@ -582,12 +605,15 @@ static void check_pool(struct checker *c)
                         }
                         const struct spec_dataset *pd = NULL;
                         for (size_t j = 0; j < i && !pd; j++)
-                                if (pool->datasets[j].name && strcmp(pool->datasets[j].name, parent) == 0)
+                                if (pool->datasets[j].name &&
+                                    strcmp(pool->datasets[j].name, parent) == 0)
                                         pd = &pool->datasets[j];
                         if (!pd)
-                                fail(c, p, "parent '%s' must be declared before '%s'", parent, d->name);
+                                fail(c, p, "parent '%s' must be declared before '%s'", parent,
+                                     d->name);
                         else if (pd->type == DATASET_VOLUME)
-                                fail(c, p, "parent '%s' is a volume and cannot have children", parent);
+                                fail(c, p, "parent '%s' is a volume and cannot have children",
+                                     parent);
                 }
 
                 snprintf(p, sizeof(p), "$.pool.datasets[%zu]", i);

@@ -17,42 +17,42 @@
 #include "shared/parse.h"
 
 static const char *const node_role_table[_NODE_ROLE_MAX] = {
-        [NODE_ROLE_STORAGE] = "storage",
-        [NODE_ROLE_QUORUM] = "quorum",
+    [NODE_ROLE_STORAGE] = "storage",
+    [NODE_ROLE_QUORUM] = "quorum",
 };
 
 static const char *const fence_method_table[_FENCE_METHOD_MAX] = {
-        [FENCE_METHOD_IPMI] = "ipmi",       [FENCE_METHOD_KASA] = "kasa",
-        [FENCE_METHOD_TASMOTA] = "tasmota", [FENCE_METHOD_ESPHOME] = "esphome",
-        [FENCE_METHOD_HTTP] = "http",
+    [FENCE_METHOD_IPMI] = "ipmi",       [FENCE_METHOD_KASA] = "kasa",
+    [FENCE_METHOD_TASMOTA] = "tasmota", [FENCE_METHOD_ESPHOME] = "esphome",
+    [FENCE_METHOD_HTTP] = "http",
 };
 
 static const char *const client_service_table[_CLIENT_SERVICE_MAX] = {
-        [CLIENT_SERVICE_NFS] = "nfs",
-        [CLIENT_SERVICE_SMB] = "smb",
-        [CLIENT_SERVICE_ISCSI] = "iscsi",
-        [CLIENT_SERVICE_SSH] = "ssh",
+    [CLIENT_SERVICE_NFS] = "nfs",
+    [CLIENT_SERVICE_SMB] = "smb",
+    [CLIENT_SERVICE_ISCSI] = "iscsi",
+    [CLIENT_SERVICE_SSH] = "ssh",
 };
 
 static const char *const iscsi_acl_mode_table[_ISCSI_ACL_MODE_MAX] = {
-        [ISCSI_ACL_MODE_ACL] = "acl",
-        [ISCSI_ACL_MODE_GENERATED] = "generated",
+    [ISCSI_ACL_MODE_ACL] = "acl",
+    [ISCSI_ACL_MODE_GENERATED] = "generated",
 };
 
 static const char *const iscsi_chap_mode_table[_ISCSI_CHAP_MAX] = {
-        [ISCSI_CHAP_PER_INITIATOR] = "per-initiator",
-        [ISCSI_CHAP_PER_VLAN] = "per-vlan",
+    [ISCSI_CHAP_PER_INITIATOR] = "per-initiator",
+    [ISCSI_CHAP_PER_VLAN] = "per-vlan",
 };
 
 static const char *const disk_class_table[_DISK_CLASS_MAX] = {
-        [DISK_CLASS_DATA] = "data",
-        [DISK_CLASS_SLOG] = "slog",
-        [DISK_CLASS_SPECIAL] = "special",
+    [DISK_CLASS_DATA] = "data",
+    [DISK_CLASS_SLOG] = "slog",
+    [DISK_CLASS_SPECIAL] = "special",
 };
 
 static const char *const dataset_type_table[_DATASET_TYPE_MAX] = {
-        [DATASET_FILESYSTEM] = "filesystem",
-        [DATASET_VOLUME] = "volume",
+    [DATASET_FILESYSTEM] = "filesystem",
+    [DATASET_VOLUME] = "volume",
 };
 
 #define DEFINE_STRING_TABLE(name, type, table)                                                     \
@@ -220,7 +220,8 @@ static bool check_object(struct loader *l, json_object *o, const char *path,
                          const char *const *allowed, size_t n_allowed)
 {
         if (!json_object_is_type(o, json_type_object)) {
-                report(l, path, "must be an object, not %s", json_type_noun(json_object_get_type(o)));
+                report(l, path, "must be an object, not %s",
+                       json_type_noun(json_object_get_type(o)));
                 return false;
         }
 
@@ -336,7 +337,10 @@ static void expected_list(const char *const *table, size_t n, char *buf, size_t 
         size_t off = 0;
         buf[0] = '\0';
         for (size_t i = 0; i < n && off < size; i++)
-                off += (size_t)snprintf(buf + off, size - off, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+                off += (size_t)snprintf(buf + off, size - off, "%s%s",
+                                        i == 0       ? ""
+                                        : i + 1 == n ? " or "
+                                                     : ", ",
                                         table[i]);
 }
 
@@ -486,9 +490,9 @@ static void parse_timing(struct loader *l, json_object *o, struct spec_timing *t
 {
         static const char path[] = "$.timing";
 
-        if (!o || !CHECK_OBJECT(l, o, path, "profile", "corosync_token_ms",
-                                "iscsi_replacement_timeout_s", "iscsi_noop_out_interval_s",
-                                "iscsi_noop_out_timeout_s"))
+        if (!o ||
+            !CHECK_OBJECT(l, o, path, "profile", "corosync_token_ms", "iscsi_replacement_timeout_s",
+                          "iscsi_noop_out_interval_s", "iscsi_noop_out_timeout_s"))
                 return;
         t->profile = get_string_dup(l, o, path, "profile", true);
         get_uint(l, o, path, "corosync_token_ms", false, 1, 600000, &t->corosync_token_ms);
@@ -504,8 +508,8 @@ static void parse_timing(struct loader *l, json_object *o, struct spec_timing *t
         /* A named profile fixes its values; "custom" must spell out all of them. */
         const struct timing_profile *preset = timing_profile_find(t->profile);
         if (!preset && strcmp(t->profile, "custom") != 0) {
-                report(l, "$.timing.profile", "unknown profile '%s' (expected aggressive-safe or custom)",
-                       t->profile);
+                report(l, "$.timing.profile",
+                       "unknown profile '%s' (expected aggressive-safe or custom)", t->profile);
                 return;
         }
         const struct {
@@ -513,31 +517,36 @@ static void parse_timing(struct loader *l, json_object *o, struct spec_timing *t
                 unsigned *value;
                 unsigned preset;
         } values[] = {
-                {"corosync_token_ms", &t->corosync_token_ms, preset ? preset->corosync_token_ms : 0},
-                {"iscsi_replacement_timeout_s", &t->iscsi_replacement_timeout_s,
-                 preset ? preset->iscsi_replacement_timeout_s : 0},
-                {"iscsi_noop_out_interval_s", &t->iscsi_noop_out_interval_s,
-                 preset ? preset->iscsi_noop_out_interval_s : 0},
-                {"iscsi_noop_out_timeout_s", &t->iscsi_noop_out_timeout_s,
-                 preset ? preset->iscsi_noop_out_timeout_s : 0},
+            {"corosync_token_ms", &t->corosync_token_ms, preset ? preset->corosync_token_ms : 0},
+            {"iscsi_replacement_timeout_s", &t->iscsi_replacement_timeout_s,
+             preset ? preset->iscsi_replacement_timeout_s : 0},
+            {"iscsi_noop_out_interval_s", &t->iscsi_noop_out_interval_s,
+             preset ? preset->iscsi_noop_out_interval_s : 0},
+            {"iscsi_noop_out_timeout_s", &t->iscsi_noop_out_timeout_s,
+             preset ? preset->iscsi_noop_out_timeout_s : 0},
         };
         for (size_t i = 0; i < ELEMENTSOF(values); i++) {
                 char p[512];
                 path_key(p, sizeof(p), path, values[i].key);
                 if (!preset) {
-                        if (*values[i].value == 0 && !json_object_object_get_ex(o, values[i].key, NULL))
-                                report(l, p, "required key is missing (profile 'custom' sets every value)");
+                        if (*values[i].value == 0 &&
+                            !json_object_object_get_ex(o, values[i].key, NULL))
+                                report(
+                                    l, p,
+                                    "required key is missing (profile 'custom' sets every value)");
                 } else if (*values[i].value == 0)
                         *values[i].value = values[i].preset;
                 else if (*values[i].value != values[i].preset)
-                        report(l, p, "%u differs from profile '%s' (%u); use profile 'custom' to change it",
-                               *values[i].value, preset->name, values[i].preset);
+                        report(
+                            l, p,
+                            "%u differs from profile '%s' (%u); use profile 'custom' to change it",
+                            *values[i].value, preset->name, values[i].preset);
         }
 }
 
 static const struct timing_profile timing_profiles[] = {
-        /* The specification's values: detection ~4 s, failover ~10-12 s unplanned. */
-        {"aggressive-safe", 4000, 5, 2, 2},
+    /* The specification's values: detection ~4 s, failover ~10-12 s unplanned. */
+    {"aggressive-safe", 4000, 5, 2, 2},
 };
 
 const struct timing_profile *timing_profile_find(const char *name)
@@ -637,7 +646,9 @@ static char *get_iqn(struct loader *l, json_object *o, const char *path, const c
         if (!valid_iqn(s)) {
                 char p[512];
                 path_key(p, sizeof(p), path, key);
-                report(l, p, "'%s' is not an iSCSI qualified name (iqn.YYYY-MM.domain[:id], lower case)", s);
+                report(l, p,
+                       "'%s' is not an iSCSI qualified name (iqn.YYYY-MM.domain[:id], lower case)",
+                       s);
                 return NULL;
         }
         return dup_or_fail(l, s);
@@ -770,7 +781,10 @@ static void parse_network(struct loader *l, json_object *o, const char *path,
                 char p[512];
                 path_key(p, sizeof(p), path, "name");
                 if (name && !valid_short_name(name, 15))
-                        report(l, p, "'%s' is not a VLAN name (1 to 15 of a-z 0-9 -, starting with a letter)", name);
+                        report(l, p,
+                               "'%s' is not a VLAN name (1 to 15 of a-z 0-9 -, starting with a "
+                               "letter)",
+                               name);
                 else if (name && (strcmp(name, "storage") == 0 || strcmp(name, "management") == 0))
                         report(l, p, "'%s' is reserved for the %s VLAN", name, name);
                 else if (name)
@@ -872,11 +886,11 @@ static void parse_disks(struct loader *l, json_object *o, const char *path, stru
         }
 }
 
-static void parse_addresses(struct loader *l, json_object *o, const char *path,
-                            struct spec_node *n)
+static void parse_addresses(struct loader *l, json_object *o, const char *path, struct spec_node *n)
 {
         if (!json_object_is_type(o, json_type_object)) {
-                report(l, path, "must be an object, not %s", json_type_noun(json_object_get_type(o)));
+                report(l, path, "must be an object, not %s",
+                       json_type_noun(json_object_get_type(o)));
                 return;
         }
         size_t cnt = (size_t)json_object_object_length(o);
@@ -945,7 +959,9 @@ static void parse_node(struct loader *l, json_object *o, const char *path, struc
         const char *name = get_string(l, o, path, "name", true);
         if (name && !valid_short_name(name, 63)) {
                 path_key(p, sizeof(p), path, "name");
-                report(l, p, "'%s' is not a host name (1 to 63 of a-z 0-9 -, starting with a letter)", name);
+                report(l, p,
+                       "'%s' is not a host name (1 to 63 of a-z 0-9 -, starting with a letter)",
+                       name);
         } else if (name)
                 n->name = dup_or_fail(l, name);
 
@@ -958,7 +974,9 @@ static void parse_node(struct loader *l, json_object *o, const char *path, struc
                 if (parse_hex_u32(hostid, 8, &n->hostid) < 0)
                         report(l, p, "'%s' is not a hostid (8 hex digits)", hostid);
                 else if (n->hostid == 0)
-                        report(l, p, "hostid must not be zero (ZFS multihost needs a unique non-zero hostid)");
+                        report(l, p,
+                               "hostid must not be zero (ZFS multihost needs a unique non-zero "
+                               "hostid)");
                 else
                         n->has_hostid = true;
         }
@@ -1003,7 +1021,8 @@ static void parse_properties(struct loader *l, json_object *o, const char *path,
                              struct spec_properties *props)
 {
         if (!json_object_is_type(o, json_type_object)) {
-                report(l, path, "must be an object, not %s", json_type_noun(json_object_get_type(o)));
+                report(l, path, "must be an object, not %s",
+                       json_type_noun(json_object_get_type(o)));
                 return;
         }
         size_t cnt = (size_t)json_object_object_length(o);
@@ -1025,11 +1044,12 @@ static void parse_properties(struct loader *l, json_object *o, const char *path,
                 if (!value)
                         continue;
                 props->items[props->n++] =
-                        (struct spec_property){dup_or_fail(l, key), dup_or_fail(l, value)};
+                    (struct spec_property){dup_or_fail(l, key), dup_or_fail(l, value)};
         }
 }
 
-static void parse_dataset(struct loader *l, json_object *o, const char *path, struct spec_dataset *d)
+static void parse_dataset(struct loader *l, json_object *o, const char *path,
+                          struct spec_dataset *d)
 {
         json_object *v;
 
@@ -1153,17 +1173,16 @@ int spec_parse(const char *text, size_t size, struct spec **ret, struct spec_pro
         const char *name = get_string(&l, root, "$", "cluster_name", true);
         if (name && !valid_short_name(name, 32))
                 report(&l, "$.cluster_name",
-                       "'%s' is not a cluster name (1 to 32 of a-z 0-9 -, starting with a letter)", name);
+                       "'%s' is not a cluster name (1 to 32 of a-z 0-9 -, starting with a letter)",
+                       name);
         else if (name)
                 s->cluster_name = dup_or_fail(&l, name);
 
-        parse_timing(&l, get_field(&l, root, "$", "timing", json_type_object, true),
-                     &s->timing);
+        parse_timing(&l, get_field(&l, root, "$", "timing", json_type_object, true), &s->timing);
         parse_vlans(&l, get_field(&l, root, "$", "vlans", json_type_object, true), s);
         if ((v = get_field(&l, root, "$", "backend_iscsi", json_type_object, false)) &&
             CHECK_OBJECT(&l, v, "$.backend_iscsi", "port"))
-                get_uint(&l, v, "$.backend_iscsi", "port", false, 1, 65535,
-                         &s->backend_port);
+                get_uint(&l, v, "$.backend_iscsi", "port", false, 1, 65535, &s->backend_port);
         parse_nodes(&l, get_field(&l, root, "$", "nodes", json_type_array, true), s);
         parse_pool(&l, get_field(&l, root, "$", "pool", json_type_object, true), &s->pool);
 

@@ -128,10 +128,10 @@ struct spec_client_iscsi {
 };
 
 struct spec_network {
-        char *name;   /* "storage", "management", or the client VLAN's name */
-        char *path;   /* its JSON path, for messages */
+        char *name; /* "storage", "management", or the client VLAN's name */
+        char *path; /* its JSON path, for messages */
         bool is_client;
-        unsigned id;  /* 0 when absent or malformed */
+        unsigned id; /* 0 when absent or malformed */
         bool has_cidr;
         uint32_t cidr_addr;
         unsigned cidr_prefix;

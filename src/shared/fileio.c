@@ -39,8 +39,8 @@ int read_full_file(const char *path, char **ret_data, size_t *ret_size)
                 if (size + 1 >= cap) {
                         if (cap >= READ_FULL_FILE_MAX + 1)
                                 return -EFBIG;
-                        size_t ncap = cap * 2 > READ_FULL_FILE_MAX + 1 ? READ_FULL_FILE_MAX + 1
-                                                                        : cap * 2;
+                        size_t ncap =
+                            cap * 2 > READ_FULL_FILE_MAX + 1 ? READ_FULL_FILE_MAX + 1 : cap * 2;
                         char *n = realloc(buf, ncap);
                         if (!n)
                                 return -ENOMEM;

@@ -25,7 +25,8 @@ static char fixture_good[4096], fixture_broken[4096];
 static int setup(void **state)
 {
         const char *dir = getenv("HASAN_FIXTURES");
-        snprintf(fixture_good, sizeof(fixture_good), "%s/spec/good.json", dir ? dir : "tests/fixtures");
+        snprintf(fixture_good, sizeof(fixture_good), "%s/spec/good.json",
+                 dir ? dir : "tests/fixtures");
         snprintf(fixture_broken, sizeof(fixture_broken), "%s/spec/broken.json",
                  dir ? dir : "tests/fixtures");
         return 0;
@@ -149,9 +150,12 @@ static void test_spec_check_invalid_reports_every_path_and_writes_nothing(void *
         struct exec_result r = run("spec", "check", fixture_broken, NULL);
         assert_int_equal(r.status, 2);
         assert_string_equal(r.out, "");
-        assert_non_null(strstr(r.err, "$.vlans.client[0].vip: 10.99.30.10 is outside VLAN 'enduser'"));
-        assert_non_null(strstr(r.err, "$.nodes[1].disks.data: node 'storage-b' declares 3 data disks"));
-        assert_non_null(strstr(r.err, "$.nodes[1].addresses.management: address '10.20.20.1' is already used"));
+        assert_non_null(
+            strstr(r.err, "$.vlans.client[0].vip: 10.99.30.10 is outside VLAN 'enduser'"));
+        assert_non_null(
+            strstr(r.err, "$.nodes[1].disks.data: node 'storage-b' declares 3 data disks"));
+        assert_non_null(
+            strstr(r.err, "$.nodes[1].addresses.management: address '10.20.20.1' is already used"));
         assert_non_null(strstr(r.err, "$.nodes[2].disks: a quorum node carries no disks"));
         assert_non_null(strstr(r.err, "10 problems found"));
         exec_result_clear(&r);
@@ -191,7 +195,8 @@ static void test_spec_check_unreadable_is_failure(void **state)
 {
         struct exec_result r = run("spec", "check", "/nonexistent/cluster.json", NULL);
         assert_int_equal(r.status, 1);
-        assert_non_null(strstr(r.err, "cannot read cluster description '/nonexistent/cluster.json': No such file"));
+        assert_non_null(strstr(
+            r.err, "cannot read cluster description '/nonexistent/cluster.json': No such file"));
         exec_result_clear(&r);
 }
 
@@ -284,17 +289,17 @@ static void test_hostid(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_no_arguments_is_usage_error),
-                cmocka_unit_test(test_help_goes_to_stdout),
-                cmocka_unit_test(test_unknown_command),
-                cmocka_unit_test(test_version),
-                cmocka_unit_test(test_spec_check_valid),
-                cmocka_unit_test(test_spec_check_invalid_reports_every_path_and_writes_nothing),
-                cmocka_unit_test(test_spec_check_json_report),
-                cmocka_unit_test(test_spec_check_unreadable_is_failure),
-                cmocka_unit_test(test_spec_usage_errors),
-                cmocka_unit_test(test_spec_show),
-                cmocka_unit_test(test_hostid),
+            cmocka_unit_test(test_no_arguments_is_usage_error),
+            cmocka_unit_test(test_help_goes_to_stdout),
+            cmocka_unit_test(test_unknown_command),
+            cmocka_unit_test(test_version),
+            cmocka_unit_test(test_spec_check_valid),
+            cmocka_unit_test(test_spec_check_invalid_reports_every_path_and_writes_nothing),
+            cmocka_unit_test(test_spec_check_json_report),
+            cmocka_unit_test(test_spec_check_unreadable_is_failure),
+            cmocka_unit_test(test_spec_usage_errors),
+            cmocka_unit_test(test_spec_show),
+            cmocka_unit_test(test_hostid),
         };
         return cmocka_run_group_tests_name("cli", tests, setup, NULL);
 }
