@@ -90,24 +90,28 @@ void spec_problems_print(const struct spec_problems *p, FILE *f)
 
 int problem_add(struct spec_problems *p, const char *path, const char *fmt, ...)
 {
-        _cleanup_free_ char *msg = NULL, *path_copy = NULL;
+        struct spec_problem *items = realloc(p->items, (p->n + 1) * sizeof(*items));
+        char *msg = NULL, *path_copy;
         va_list ap;
         int k;
+
+        if (!items)
+                return -ENOMEM;
+        p->items = items;
 
         va_start(ap, fmt);
         k = vasprintf(&msg, fmt, ap);
         va_end(ap);
-        if (k < 0)
-                return -ENOMEM;
         path_copy = strdup(path);
-        if (!path_copy)
+        if (k < 0 || !path_copy) {
+                free(path_copy);
+                if (k >= 0)
+                        free(msg);
                 return -ENOMEM;
-
-        struct spec_problem *n = realloc(p->items, (p->n + 1) * sizeof(*n));
-        if (!n)
-                return -ENOMEM;
-        p->items = n;
-        p->items[p->n++] = (struct spec_problem){TAKE_PTR(path_copy), TAKE_PTR(msg)};
+        }
+        p->items[p->n].path = path_copy;
+        p->items[p->n].message = msg;
+        p->n++;
         return 0;
 }
 
