@@ -17,7 +17,7 @@ enum log_level log_get_max_level(void)
         return max_level;
 }
 
-static void log_vmsg(enum log_level level, int error, const char *fmt, va_list ap)
+_printf_(3, 0) static void log_vmsg(enum log_level level, int error, const char *fmt, va_list ap)
 {
         if (level > max_level)
                 return;
