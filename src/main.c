@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "cmd/commands.h"
+#include "cmd/fence.h"
 #include "shared/macro.h"
 #include "shared/verbs.h"
 
@@ -29,14 +30,19 @@ static const struct command commands[] = {
      "validate or show the cluster description"},
     {"cred", cmd_cred, "cred set|get|rm NAME | list", "manage the encrypted credential store"},
     {"hostid", cmd_hostid, "hostid [show | set --yes HEX]", "show or set this node's /etc/hostid"},
+    {"fence", cmd_fence, "fence AGENT [OPTIONS]",
+     "run a fence agent: kasa, tasmota, esphome or http (as fence_*)"},
+    {"standby-guard", cmd_standby_guard, "standby-guard stop|start [OPTIONS]",
+     "standby this node at shutdown, lift that standby at boot"},
     {NULL, NULL, NULL, NULL},
     {"version", cmd_version, "version [--json]", "print the version"},
     {"help", cmd_help, "help", "print this help"},
 };
 
 /*
- * Personalities selected by argv[0]. The OCF resource agents and fence
- * agents register here as they are added; none ships yet.
+ * Personalities selected by argv[0]: the fence agents (symlinks in /usr/sbin,
+ * where the fencer looks for fence_*). The OCF resource agents register here
+ * as they are added.
  */
 struct personality {
         const char *argv0;
@@ -45,6 +51,10 @@ struct personality {
 
 static const struct personality personalities[] = {
     {"hasan", NULL},
+    {"fence_kasa", fence_personality},
+    {"fence_tasmota", fence_personality},
+    {"fence_esphome", fence_personality},
+    {"fence_hasan_http", fence_personality},
 };
 
 static void usage(FILE *f)
