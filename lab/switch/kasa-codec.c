@@ -3,7 +3,7 @@
 
 #include "kasa-codec.h"
 
-void kasa_encrypt(const uint8_t *in, uint8_t *out, size_t n)
+void switch_kasa_encrypt(const uint8_t *in, uint8_t *out, size_t n)
 {
         uint8_t key = KASA_INITIAL_KEY;
 
@@ -14,7 +14,7 @@ void kasa_encrypt(const uint8_t *in, uint8_t *out, size_t n)
         }
 }
 
-void kasa_decrypt(const uint8_t *in, uint8_t *out, size_t n)
+void switch_kasa_decrypt(const uint8_t *in, uint8_t *out, size_t n)
 {
         uint8_t key = KASA_INITIAL_KEY;
 

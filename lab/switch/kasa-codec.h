@@ -16,8 +16,8 @@
 #define KASA_HEADER_SIZE 4
 
 /* Encrypt or decrypt n bytes; in and out may be the same buffer. */
-void kasa_encrypt(const uint8_t *in, uint8_t *out, size_t n);
-void kasa_decrypt(const uint8_t *in, uint8_t *out, size_t n);
+void switch_kasa_encrypt(const uint8_t *in, uint8_t *out, size_t n);
+void switch_kasa_decrypt(const uint8_t *in, uint8_t *out, size_t n);
 
 /* Write the 4-byte big-endian length header for a payload of n bytes. */
 void kasa_put_header(uint8_t header[KASA_HEADER_SIZE], uint32_t n);

@@ -680,7 +680,7 @@ static int kasa_parse(const struct endpoint *e, const char *in, size_t len, stru
         _cleanup_free_ uint8_t *plain = malloc(n + 1);
         if (!plain)
                 return -ENOMEM;
-        kasa_decrypt((const uint8_t *)in + KASA_HEADER_SIZE, plain, n);
+        switch_kasa_decrypt((const uint8_t *)in + KASA_HEADER_SIZE, plain, n);
         plain[n] = '\0';
 
         json_tokener *tok = json_tokener_new();
@@ -723,8 +723,8 @@ static int kasa_reply(const struct endpoint *e, struct request *req, struct buf 
                 (void)buf_append(out, header, sizeof(header));
                 *ret_body_offset = out->len;
                 (void)buf_append(out, s, len);
-                kasa_encrypt((uint8_t *)out->data + *ret_body_offset,
-                             (uint8_t *)out->data + *ret_body_offset, len);
+                switch_kasa_encrypt((uint8_t *)out->data + *ret_body_offset,
+                                    (uint8_t *)out->data + *ret_body_offset, len);
                 r = 0;
         }
         json_object_put(o);

@@ -29,7 +29,7 @@ static void test_known_vector(void **state)
 
         (void)state;
         assert_int_equal(strlen(sysinfo), sizeof(sysinfo_encrypted));
-        kasa_encrypt((const uint8_t *)sysinfo, out, strlen(sysinfo));
+        switch_kasa_encrypt((const uint8_t *)sysinfo, out, strlen(sysinfo));
         assert_memory_equal(out, sysinfo_encrypted, sizeof(sysinfo_encrypted));
 }
 
@@ -38,7 +38,7 @@ static void test_decrypt_known_vector(void **state)
         char out[sizeof(sysinfo)] = {0};
 
         (void)state;
-        kasa_decrypt(sysinfo_encrypted, (uint8_t *)out, sizeof(sysinfo_encrypted));
+        switch_kasa_decrypt(sysinfo_encrypted, (uint8_t *)out, sizeof(sysinfo_encrypted));
         assert_string_equal(out, sysinfo);
 }
 
@@ -51,8 +51,8 @@ static void test_round_trip(void **state)
         for (size_t n = 0; n <= sizeof(plain); n += 37) {
                 for (size_t i = 0; i < n; i++)
                         plain[i] = (uint8_t)rand();
-                kasa_encrypt(plain, enc, n);
-                kasa_decrypt(enc, dec, n);
+                switch_kasa_encrypt(plain, enc, n);
+                switch_kasa_decrypt(enc, dec, n);
                 assert_memory_equal(dec, plain, n);
         }
 }
@@ -63,9 +63,9 @@ static void test_in_place(void **state)
 
         (void)state;
         memcpy(buf, sysinfo, strlen(sysinfo));
-        kasa_encrypt(buf, buf, strlen(sysinfo));
+        switch_kasa_encrypt(buf, buf, strlen(sysinfo));
         assert_memory_equal(buf, sysinfo_encrypted, sizeof(sysinfo_encrypted));
-        kasa_decrypt(buf, buf, strlen(sysinfo));
+        switch_kasa_decrypt(buf, buf, strlen(sysinfo));
         assert_memory_equal(buf, sysinfo, strlen(sysinfo));
 }
 
@@ -74,8 +74,8 @@ static void test_empty(void **state)
         uint8_t dummy = 0x55;
 
         (void)state;
-        kasa_encrypt(&dummy, &dummy, 0);
-        kasa_decrypt(&dummy, &dummy, 0);
+        switch_kasa_encrypt(&dummy, &dummy, 0);
+        switch_kasa_decrypt(&dummy, &dummy, 0);
         assert_int_equal(dummy, 0x55);
 }
 
