@@ -30,6 +30,7 @@
 #include "config.h"
 #include "cmd/commands.h"
 #include "lib/cred.h"
+#include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/macro.h"
 #include "shared/verbs.h"
@@ -222,23 +223,6 @@ static int read_secret(struct secret_buf *b)
                 b->size--;
         /* A full buffer minus one newline is still one byte too long. */
         return b->size > CRED_SECRET_MAX ? -EMSGSIZE : 0;
-}
-
-static int write_all(int fd, const void *data, size_t size)
-{
-        const uint8_t *p = data;
-
-        while (size > 0) {
-                ssize_t k = write(fd, p, size);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                p += k;
-                size -= (size_t)k;
-        }
-        return 0;
 }
 
 static int verb_set(int argc, char **argv)

@@ -1198,20 +1198,28 @@ static int read_initial(struct engine *e, const char *verb, enum plug_power *ret
         return 0;
 }
 
+/* Switch off unless already off, then verify; *ret_was is the state found first. */
+static int power_off_verified(struct engine *e, const char *verb, enum plug_power *ret_was)
+{
+        int r;
+
+        r = read_initial(e, verb, ret_was);
+        if (r < 0)
+                return r;
+        if (*ret_was != PLUG_POWER_OFF) {
+                r = switch_power(e, false);
+                if (r < 0)
+                        return r;
+        }
+        return verify_down(e, verb);
+}
+
 static int do_off(struct engine *e)
 {
         enum plug_power p;
         int r;
 
-        r = read_initial(e, "power off", &p);
-        if (r < 0)
-                return r;
-        if (p != PLUG_POWER_OFF) {
-                r = switch_power(e, false);
-                if (r < 0)
-                        return r;
-        }
-        r = verify_down(e, "power off");
+        r = power_off_verified(e, "power off", &p);
         if (r < 0)
                 return r;
         snprintf(e->run->message, sizeof(e->run->message), "Success: %s",
@@ -1257,15 +1265,7 @@ static int do_reboot(struct engine *e)
         enum plug_power p;
         int r;
 
-        r = read_initial(e, "reboot", &p);
-        if (r < 0)
-                return r;
-        if (p != PLUG_POWER_OFF) {
-                r = switch_power(e, false);
-                if (r < 0)
-                        return r;
-        }
-        r = verify_down(e, "reboot");
+        r = power_off_verified(e, "reboot", &p);
         if (r < 0)
                 return r;
 

@@ -118,7 +118,6 @@ static int esphome_set_power(const struct plug_config *c, bool on, struct plug_e
 static int esphome_list(const struct plug_config *c, struct plug_outlet **ret, size_t *ret_n,
                         struct plug_error *err)
 {
-        struct plug_outlet *o;
         enum plug_power p;
         char *id = NULL;
         int r;
@@ -126,21 +125,7 @@ static int esphome_list(const struct plug_config *c, struct plug_outlet **ret, s
         r = esphome_request(c, "GET", "", &p, &id, err);
         if (r < 0)
                 return r;
-        o = calloc(1, sizeof(*o));
-        if (!o) {
-                free(id);
-                return plug_errorf(err, -ENOMEM, "out of memory");
-        }
-        o->id = strdup(c->plug);
-        o->alias = id;
-        o->power = p;
-        if (!o->id) {
-                plug_outlets_free(o, 1);
-                return plug_errorf(err, -ENOMEM, "out of memory");
-        }
-        *ret = o;
-        *ret_n = 1;
-        return 0;
+        return plug_outlet_single(strdup(c->plug), id, p, ret, ret_n, err);
 }
 
 const struct plug_ops plug_esphome_ops = {

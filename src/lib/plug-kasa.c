@@ -311,7 +311,8 @@ static int kasa_list(const struct plug_config *c, struct plug_outlet **ret, size
                      struct plug_error *err)
 {
         struct kasa_sysinfo s = {0};
-        struct plug_outlet *o;
+        enum plug_power power;
+        char *id, *alias;
         int r;
 
         r = kasa_sysinfo(c, &s, err);
@@ -325,22 +326,11 @@ static int kasa_list(const struct plug_config *c, struct plug_outlet **ret, size
                 return 0;
         }
 
-        o = calloc(1, sizeof(*o));
-        if (!o) {
-                kasa_sysinfo_clear(&s);
-                return plug_errorf(err, -ENOMEM, "out of memory");
-        }
-        o->id = s.device_id ? TAKE_PTR(s.device_id) : strdup("N/A");
-        o->alias = s.alias ? TAKE_PTR(s.alias) : strdup("");
-        o->power = s.relay;
+        id = s.device_id ? TAKE_PTR(s.device_id) : strdup("N/A");
+        alias = s.alias ? TAKE_PTR(s.alias) : strdup("");
+        power = s.relay;
         kasa_sysinfo_clear(&s);
-        if (!o->id || !o->alias) {
-                plug_outlets_free(o, 1);
-                return plug_errorf(err, -ENOMEM, "out of memory");
-        }
-        *ret = o;
-        *ret_n = 1;
-        return 0;
+        return plug_outlet_single(id, alias, power, ret, ret_n, err);
 }
 
 const struct plug_ops plug_kasa_ops = {

@@ -186,8 +186,8 @@ static int tasmota_set_power(const struct plug_config *c, bool on, struct plug_e
 static int tasmota_list(const struct plug_config *c, struct plug_outlet **ret, size_t *ret_n,
                         struct plug_error *err)
 {
-        struct plug_outlet *o;
         enum plug_power p;
+        char *id = NULL, *alias = NULL;
         unsigned n = 0;
         int r;
 
@@ -197,21 +197,11 @@ static int tasmota_list(const struct plug_config *c, struct plug_outlet **ret, s
         r = tasmota_get_power(c, &p, err);
         if (r < 0)
                 return r;
-        o = calloc(1, sizeof(*o));
-        if (!o)
-                return plug_errorf(err, -ENOMEM, "out of memory");
-        if (asprintf(&o->id, "%u", n) < 0)
-                o->id = NULL;
-        if (asprintf(&o->alias, "POWER%u", n) < 0)
-                o->alias = NULL;
-        o->power = p;
-        if (!o->id || !o->alias) {
-                plug_outlets_free(o, 1);
-                return plug_errorf(err, -ENOMEM, "out of memory");
-        }
-        *ret = o;
-        *ret_n = 1;
-        return 0;
+        if (asprintf(&id, "%u", n) < 0)
+                id = NULL;
+        if (asprintf(&alias, "POWER%u", n) < 0)
+                alias = NULL;
+        return plug_outlet_single(id, alias, p, ret, ret_n, err);
 }
 
 const struct plug_ops plug_tasmota_ops = {

@@ -83,6 +83,13 @@ struct plug_outlet {
 
 void plug_outlets_free(struct plug_outlet *outlets, size_t n);
 
+/*
+ * The list of a device with one outlet: takes ownership of id and alias (a
+ * NULL one means an allocation failed) and returns 0, or -ENOMEM with err set.
+ */
+int plug_outlet_single(char *id, char *alias, enum plug_power power, struct plug_outlet **ret,
+                       size_t *ret_n, struct plug_error *err);
+
 struct plug_ops {
         const char *name;      /* "kasa" */
         uint16_t default_port; /* without ssl */

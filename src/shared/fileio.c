@@ -65,7 +65,7 @@ int read_full_file(const char *path, char **ret_data, size_t *ret_size)
         return 0;
 }
 
-static int write_all(int fd, const void *data, size_t size)
+int write_all(int fd, const void *data, size_t size)
 {
         const char *p = data;
 

@@ -14,6 +14,9 @@
  */
 int read_full_file(const char *path, char **ret_data, size_t *ret_size);
 
+/* Write all of data to fd, retrying short writes and EINTR. Returns 0 or -errno. */
+int write_all(int fd, const void *data, size_t size);
+
 /*
  * Replace path atomically with data: a temporary file in the same directory
  * (mode 0600 while written, then the given mode), fsync, rename over path, fsync
