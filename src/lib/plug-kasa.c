@@ -264,38 +264,37 @@ static int kasa_check(const struct plug_config *c, struct plug_error *err)
         return 0;
 }
 
-static int kasa_get_power(const struct plug_config *c, enum plug_power *ret, struct plug_error *err)
+/* Ask the device for its sysinfo and find the configured outlet in it. */
+static int kasa_resolve_outlet(const struct plug_config *c, enum plug_power *ret_power,
+                               char **ret_child, struct plug_error *err)
 {
         struct kasa_sysinfo s = {0};
-        _cleanup_free_ char *child = NULL;
-        enum plug_power p;
         int r;
 
         r = kasa_sysinfo(c, &s, err);
         if (r < 0)
                 return r;
-        r = kasa_find_outlet(&s, c->plug, &p, &child, err);
+        r = kasa_find_outlet(&s, c->plug, ret_power, ret_child, err);
         kasa_sysinfo_clear(&s);
-        if (r < 0)
-                return r;
-        *ret = p;
-        return 0;
+        return r;
+}
+
+static int kasa_get_power(const struct plug_config *c, enum plug_power *ret, struct plug_error *err)
+{
+        _cleanup_free_ char *child = NULL;
+
+        return kasa_resolve_outlet(c, ret, &child, err);
 }
 
 static int kasa_set_power(const struct plug_config *c, bool on, struct plug_error *err)
 {
-        struct kasa_sysinfo s = {0};
         _cleanup_free_ char *child = NULL, *request = NULL, *json = NULL;
         enum plug_power p;
         size_t size;
         int r;
 
         /* Resolve the outlet first: on a strip, a request without context is refused. */
-        r = kasa_sysinfo(c, &s, err);
-        if (r < 0)
-                return r;
-        r = kasa_find_outlet(&s, c->plug, &p, &child, err);
-        kasa_sysinfo_clear(&s);
+        r = kasa_resolve_outlet(c, &p, &child, err);
         if (r < 0)
                 return r;
 

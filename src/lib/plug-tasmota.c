@@ -64,7 +64,8 @@ static int answer_error(const char *body, size_t size, json_object *root, struct
         return 0;
 }
 
-int tasmota_check_answer(const char *body, size_t size, struct plug_error *err)
+/* Parse an answer that is not an error: the text is checked first, then the JSON. */
+static int parse_answer(const char *body, size_t size, json_object **ret, struct plug_error *err)
 {
         _cleanup_(json_object_putp) json_object *root = NULL;
         int r;
@@ -75,7 +76,18 @@ int tasmota_check_answer(const char *body, size_t size, struct plug_error *err)
         r = plug_json_parse(body, size, &root, err);
         if (r < 0)
                 return r;
-        return answer_error(body, size, root, err);
+        r = answer_error(body, size, root, err);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(root);
+        return 0;
+}
+
+int tasmota_check_answer(const char *body, size_t size, struct plug_error *err)
+{
+        _cleanup_(json_object_putp) json_object *root = NULL;
+
+        return parse_answer(body, size, &root, err);
 }
 
 int tasmota_parse_power(const char *body, size_t size, unsigned relay, enum plug_power *ret,
@@ -87,13 +99,7 @@ int tasmota_parse_power(const char *body, size_t size, unsigned relay, enum plug
         const char *s;
         int r;
 
-        r = answer_error(body, size, NULL, err);
-        if (r < 0)
-                return r;
-        r = plug_json_parse(body, size, &root, err);
-        if (r < 0)
-                return r;
-        r = answer_error(body, size, root, err);
+        r = parse_answer(body, size, &root, err);
         if (r < 0)
                 return r;
 
