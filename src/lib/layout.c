@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/layout.h"
+#include "shared/macro.h"
+
+#define BY_PATH_DIR "/dev/disk/by-path"
+
+size_t layout_disk_count(const struct spec_node *n)
+{
+        size_t count = 0;
+
+        if (!n->has_disks)
+                return 0;
+        for (int c = 0; c < _DISK_CLASS_MAX; c++)
+                count += n->disks[c].n;
+        return count;
+}
+
+int layout_disks(const struct spec_node *n, struct backend_disk **ret)
+{
+        size_t count = layout_disk_count(n), k = 0;
+        struct backend_disk *disks;
+
+        *ret = NULL;
+        if (count == 0)
+                return 0;
+        disks = calloc(count, sizeof(*disks));
+        if (!disks)
+                return -ENOMEM;
+        for (int c = 0; c < _DISK_CLASS_MAX; c++)
+                for (size_t i = 0; i < n->disks[c].n; i++, k++)
+                        disks[k] = (struct backend_disk){
+                            .class = (enum disk_class)c,
+                            .class_index = (unsigned)i,
+                            .lun = (unsigned)k,
+                            .path = n->disks[c].items[i],
+                        };
+        *ret = disks;
+        return (int)count;
+}
+
+const struct spec_node *layout_peer(const struct spec *s, const struct spec_node *n)
+{
+        for (size_t i = 0; i < s->n_nodes; i++)
+                if (s->nodes[i].role == NODE_ROLE_STORAGE && &s->nodes[i] != n)
+                        return &s->nodes[i];
+        return NULL;
+}
+
+int layout_local_node(const struct spec *s, const char *name, const struct spec_node **ret)
+{
+        char host[256];
+        const struct spec_node *n;
+
+        if (!name) {
+                if (gethostname(host, sizeof(host) - 1) < 0)
+                        return -errno;
+                host[sizeof(host) - 1] = '\0';
+                host[strcspn(host, ".")] = '\0';
+                name = host;
+        }
+        n = spec_find_node(s, name);
+        if (!n)
+                return -ENOENT;
+        if (n->role != NODE_ROLE_STORAGE)
+                return -EMEDIUMTYPE;
+        *ret = n;
+        return 0;
+}
+
+int layout_lun_prefix(const struct spec *s, const struct spec_node *exporter, char **ret)
+{
+        const struct spec_address *a = spec_node_address(exporter, "storage");
+        char addr[16];
+
+        if (!a || !a->ip.set || !exporter->backend || !exporter->backend->target_iqn)
+                return -EINVAL;
+        format_ipv4(a->ip.addr, addr);
+        if (asprintf(ret, "ip-%s:%u-iscsi-%s-lun-", addr, s->backend_port,
+                     exporter->backend->target_iqn) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int layout_lun_path(const struct spec *s, const struct spec_node *exporter, unsigned lun,
+                    char **ret)
+{
+        _cleanup_free_ char *prefix = NULL;
+        int r = layout_lun_prefix(s, exporter, &prefix);
+
+        if (r < 0)
+                return r;
+        if (asprintf(ret, BY_PATH_DIR "/%s%u", prefix, lun) < 0)
+                return -ENOMEM;
+        return 0;
+}

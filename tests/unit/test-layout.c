@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The backend layout (LUN order, peer, by-path names) on tests/fixtures/spec/good.json. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lib/layout.h"
+#include "lib/spec.h"
+
+static struct spec *load_good(void)
+{
+        char path[4096];
+        const char *dir = getenv("HASAN_FIXTURES");
+        struct spec_problems problems = {0};
+        struct spec *s = NULL;
+
+        snprintf(path, sizeof(path), "%s/spec/good.json", dir ? dir : "tests/fixtures");
+        assert_int_equal(spec_load_file(path, &s, &problems), 0);
+        assert_int_equal(problems.n, 0);
+        return s;
+}
+
+static void test_lun_order_data_then_slog(void **state)
+{
+        struct spec *s = load_good();
+        const struct spec_node *a = spec_find_node(s, "storage-a");
+        struct backend_disk *disks = NULL;
+        int n;
+
+        assert_non_null(a);
+        n = layout_disks(a, &disks);
+        assert_int_equal(n, 5);
+        assert_int_equal(layout_disk_count(a), 5);
+        for (int i = 0; i < 4; i++) {
+                assert_int_equal(disks[i].class, DISK_CLASS_DATA);
+                assert_int_equal(disks[i].class_index, i);
+                assert_int_equal(disks[i].lun, i);
+        }
+        assert_int_equal(disks[4].class, DISK_CLASS_SLOG);
+        assert_int_equal(disks[4].class_index, 0);
+        assert_int_equal(disks[4].lun, 4);
+        assert_string_equal(disks[4].path, "/dev/disk/by-id/nvme-INTEL_SSDPED1D280GA_PHMB000100A1");
+        free(disks);
+        spec_free(s);
+}
+
+static void test_peer_and_lun_path(void **state)
+{
+        struct spec *s = load_good();
+        const struct spec_node *a = NULL, *b;
+        char *path = NULL;
+
+        assert_int_equal(layout_local_node(s, "storage-a", &a), 0);
+        b = layout_peer(s, a);
+        assert_non_null(b);
+        assert_string_equal(b->name, "storage-b");
+        assert_ptr_equal(layout_peer(s, b), a);
+        assert_int_equal(layout_lun_path(s, b, 3, &path), 0);
+        assert_string_equal(path, "/dev/disk/by-path/ip-10.10.10.2:3260-iscsi-"
+                                  "iqn.2025-01.lab.home:storage-b-lun-3");
+        free(path);
+        spec_free(s);
+}
+
+static void test_local_node_refusals(void **state)
+{
+        struct spec *s = load_good();
+        const struct spec_node *n = NULL;
+
+        assert_int_equal(layout_local_node(s, "no-such-node", &n), -ENOENT);
+        assert_int_equal(layout_local_node(s, "quorum", &n), -EMEDIUMTYPE);
+        assert_null(n);
+        spec_free(s);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_lun_order_data_then_slog),
+            cmocka_unit_test(test_peer_and_lun_path),
+            cmocka_unit_test(test_local_node_refusals),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
