@@ -24,6 +24,14 @@ enum log_level {
 void log_set_max_level(enum log_level level);
 enum log_level log_get_max_level(void);
 
+/*
+ * Mark every line with prefix and its level ("ERROR: ", "INFO: ", ...), for
+ * a collector that merges several programs' stderr (Pacemaker logs a
+ * resource agent's stderr). NULL restores plain messages. The string is
+ * copied; returns 0 or -ENOMEM.
+ */
+int log_set_prefix(const char *prefix);
+
 void log_msg(enum log_level level, const char *fmt, ...) _printf_(2, 3);
 int log_msg_errno(enum log_level level, int error, const char *fmt, ...) _printf_(3, 4);
 
