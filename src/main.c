@@ -11,6 +11,7 @@
 #include "config.h"
 #include "cmd/commands.h"
 #include "cmd/fence.h"
+#include "cmd/pool-agent.h"
 #include "shared/macro.h"
 #include "shared/verbs.h"
 
@@ -32,6 +33,8 @@ static const struct command commands[] = {
     {"hostid", cmd_hostid, "hostid [show | set --yes HEX]", "show or set this node's /etc/hostid"},
     {"fence", cmd_fence, "fence AGENT [OPTIONS]",
      "run a fence agent: kasa, tasmota, esphome or http (as fence_*)"},
+    {"initiator", cmd_initiator, "initiator status|rescan [OPTIONS]",
+     "this node's iSCSI sessions: show them, scan them for new LUNs"},
     {"standby-guard", cmd_standby_guard, "standby-guard stop|start [OPTIONS]",
      "standby this node at shutdown, lift that standby at boot"},
     {NULL, NULL, NULL, NULL},
@@ -55,6 +58,7 @@ static const struct personality personalities[] = {
     {"fence_tasmota", fence_personality},
     {"fence_esphome", fence_personality},
     {"fence_hasan_http", fence_personality},
+    {"pool", pool_agent_personality},
 };
 
 static void usage(FILE *f)

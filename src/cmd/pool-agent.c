@@ -1,0 +1,672 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ocf:hasan:pool: the pool's import on the node Pacemaker chose.
+ *
+ * start    1. remove this node's own backend LUNs (a disk cannot be a local
+ *             vdev and an LIO backstore at once; the backend clone's stop
+ *             normally did it already),
+ *          2. rescan the session to the peer's backend target and wait (at
+ *             most peer_wait seconds) for the peer's LUNs, so that a planned
+ *             failover imports every mirror whole; a peer whose session is
+ *             not logged in (dead, fenced) is not waited for,
+ *          3. zpool import -f -o cachefile=none -d ... (multihost's activity
+ *             check runs; -f does not skip it), and wait until the pool's
+ *             state settles.
+ * stop     zpool export; when busy, local processes using the pool's file
+ *          systems get SIGTERM then SIGKILL (as the Filesystem agent's
+ *          force_unmount) and the export is retried, then forced (-f);
+ *          then export this node's disks to the new
+ *          owner (a node in standby runs no backend clone instance), and
+ *          drop this node's devices of the peer's LUNs.
+ * monitor  the kstat state, re-read while transitional; ONLINE and DEGRADED
+ *          run. A DEGRADED pool is healed where it can be: the peer's
+ *          session is rescanned and mirror halves whose device is back are
+ *          brought online (ZFS resilvers only what changed).
+ *
+ * The stock ocf:heartbeat:ZFS (resource-agents 4.12) is not used: it cannot
+ * wait for the peer's LUNs (a planned failover would import degraded and
+ * resilver), knows nothing of multihost, fails its first monitor on the
+ * transitional state right after an import, and always exports with -f.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <syslog.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "cmd/commands.h"
+#include "cmd/pool-agent.h"
+#include "lib/cred.h"
+#include "lib/iscsi.h"
+#include "lib/layout.h"
+#include "lib/lio.h"
+#include "lib/spec.h"
+#include "lib/zpool.h"
+#include "shared/log.h"
+#include "shared/macro.h"
+#include "shared/ocf.h"
+#include "shared/parse.h"
+
+#define RESCAN_TIMEOUT_MS 5000u
+#define SETTLE_TIMEOUT_MS 10000u
+#define MONITOR_SETTLE_MS 2000u
+#define EXPORT_TIMEOUT_MS 60000u
+#define ONLINE_TIMEOUT_MS 20000u
+/* Left of the operation's timeout for what follows the import. */
+#define IMPORT_MARGIN_MS 8000u
+#define IMPORT_TIMEOUT_MS_DEFAULT 112000u
+
+static const struct ocf_param pool_params[] = {
+    {"pool", OCF_CONTENT_STRING, true, true, NULL, "ZFS pool name",
+     "The pool to import; it must be the pool of the cluster description."},
+    {"config", OCF_CONTENT_STRING, false, false, HASAN_CLUSTER_JSON, "cluster description",
+     "The cluster description (nodes, disks, backend targets)."},
+    {"node", OCF_CONTENT_STRING, false, false, NULL, "this node's name",
+     "This node's name in the description; default: the short host name."},
+    {"import_dirs", OCF_CONTENT_STRING, false, false, "/dev/disk/by-id /dev/disk/by-path",
+     "directories searched for the pool's devices",
+     "Space-separated directories zpool import searches (-d): stable names only."},
+    {"peer_wait", OCF_CONTENT_INTEGER, false, false, "20", "seconds to wait for the peer's LUNs",
+     "How long start waits for the peer's backend LUNs when its session is logged in."},
+    {"cred_store", OCF_CONTENT_STRING, false, false, HASAN_CRED_STORE, "credential store",
+     "Where the backend's CHAP secrets are (for exporting this node's disks on stop)."},
+    {"cred_key", OCF_CONTENT_STRING, false, false, HASAN_CRED_KEY, "credential store key",
+     "The credential store's key file."},
+};
+
+/*
+ * A failover phase: to the journal with its own timestamp (Pacemaker logs an
+ * agent's stderr only when the action ends), and to stderr.
+ */
+static void phase(const char *fmt, ...) _printf_(1, 2);
+static void phase(const char *fmt, ...)
+{
+        char line[1024];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(line, sizeof(line), fmt, ap);
+        va_end(ap);
+        openlog("hasan-pool", LOG_PID, LOG_DAEMON);
+        syslog(LOG_NOTICE, "%s", line);
+        closelog();
+        log_info("%s", line);
+}
+
+static uint64_t now_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* The description and this node in it; logs why not. */
+static int load_node(const char *config, const char *node_name, struct spec **ret_spec,
+                     const struct spec_node **ret_node)
+{
+        struct spec_problems problems = {0};
+        struct spec *s = NULL;
+        int r = spec_load_file(config, &s, &problems);
+
+        if (r < 0)
+                return log_error_errno(r, "cannot read the cluster description %s: %s", config,
+                                       strerror(-r));
+        if (problems.n > 0) {
+                log_error("the cluster description %s is invalid: %s: %s", config,
+                          problems.items[0].path, problems.items[0].message);
+                spec_problems_clear(&problems);
+                spec_free(s);
+                return -EINVAL;
+        }
+        r = layout_local_node(s, node_name, ret_node);
+        if (r < 0) {
+                log_error("%s is not a storage node of %s (%s)",
+                          node_name ? node_name : "this host", config,
+                          r == -EMEDIUMTYPE ? "it is not a storage node" : strerror(-r));
+                spec_free(s);
+                return r;
+        }
+        *ret_spec = s;
+        return 0;
+}
+
+static void report_line(void *userdata, const char *line)
+{
+        log_info("%s", line);
+}
+
+/* Remove this node's backend LUNs (the disks become free for the import). */
+static int unexport_own_disks(const struct spec_node *self)
+{
+        struct lio_ctx c = {.report = report_line};
+        int r;
+
+        if (lio_available(&c) < 0)
+                return 0; /* no LIO: nothing can hold the disks */
+        r = lio_unexport(&c, self->backend ? self->backend->target_iqn : NULL);
+        if (r < 0)
+                log_error("cannot free this node's disks from the backend target: %s",
+                          c.error ? c.error : strerror(-r));
+        else if (r > 0)
+                log_info("backend: removed %d LUN(s) of this node before the import", r);
+        lio_ctx_clear(&c);
+        return r < 0 ? r : 0;
+}
+
+/* Export this node's disks to the peer, now that the pool is gone from here. */
+static int export_own_disks(const struct ocf_agent *a, const struct spec *s,
+                            const struct spec_node *self)
+{
+        struct lio_ctx c = {.report = report_line};
+        struct lio_backend *b = NULL;
+        struct cred_key *key = NULL;
+        struct cred_store *store = NULL;
+        const uint8_t *secret;
+        size_t size;
+        int r;
+
+        r = lio_backend_from_spec(s, self, &b);
+        if (r < 0) {
+                log_warning("backend: cannot build this node's target from the description: %s",
+                            strerror(-r));
+                return r;
+        }
+        r = cred_key_load(ocf_reskey(a, "cred_key"), &key);
+        if (r >= 0)
+                r = cred_store_load(ocf_reskey(a, "cred_store"), key, &store);
+        cred_key_free(key);
+        if (r < 0) {
+                log_warning("backend: cannot open the credential store %s: %s",
+                            ocf_reskey(a, "cred_store"), strerror(-r));
+                lio_backend_free(b);
+                return r;
+        }
+        if (cred_store_get(store, b->credential, &secret, &size) == 0)
+                b->password = (struct lio_secret){secret, size};
+        if (cred_store_get(store, b->mutual_credential, &secret, &size) == 0)
+                b->password_mutual = (struct lio_secret){secret, size};
+        r = lio_export(&c, b);
+        if (r < 0)
+                log_warning("backend: cannot export this node's disks: %s",
+                            c.error ? c.error : strerror(-r));
+        else
+                log_info("backend: this node's disks are exported to the peer");
+        lio_ctx_clear(&c);
+        lio_backend_free(b);
+        cred_store_free(store);
+        return r;
+}
+
+/*
+ * Rescan this node's sessions to target_iqn that are logged in. Returns the
+ * number of such sessions.
+ */
+static int rescan_peer_sessions(const char *target_iqn)
+{
+        struct iscsi_session *sessions = NULL;
+        size_t n = 0;
+        int logged_in = 0, r;
+
+        r = iscsi_sessions_list(NULL, &sessions, &n);
+        if (r < 0) {
+                log_warning("cannot list the iSCSI sessions: %s", strerror(-r));
+                return 0;
+        }
+        for (size_t i = 0; i < n; i++) {
+                if (strcmp(sessions[i].target, target_iqn) != 0)
+                        continue;
+                if (strcmp(sessions[i].state, "LOGGED_IN") != 0) {
+                        log_info("peer: session%u to %s is %s, not rescanned", sessions[i].id,
+                                 target_iqn, sessions[i].state);
+                        continue;
+                }
+                logged_in++;
+                r = iscsi_session_rescan(NULL, &sessions[i], RESCAN_TIMEOUT_MS);
+                if (r < 0)
+                        log_warning("peer: rescan of session%u (host%u) failed: %s", sessions[i].id,
+                                    sessions[i].host, strerror(-r));
+        }
+        iscsi_sessions_free(sessions, n);
+        return logged_in;
+}
+
+/* Drop this node's devices of the peer's LUNs (after the pool left this node). */
+static void drop_peer_devices(const char *target_iqn)
+{
+        struct iscsi_session *sessions = NULL;
+        size_t n = 0;
+
+        if (iscsi_sessions_list(NULL, &sessions, &n) < 0)
+                return;
+        for (size_t i = 0; i < n; i++) {
+                struct iscsi_lun *luns = NULL;
+                size_t m = 0;
+
+                if (strcmp(sessions[i].target, target_iqn) != 0 ||
+                    iscsi_session_luns(NULL, &sessions[i], &luns, &m) < 0)
+                        continue;
+                for (size_t k = 0; k < m; k++) {
+                        int r = iscsi_lun_delete(NULL, &luns[k]);
+                        if (r < 0)
+                                log_warning("peer: cannot remove LUN %s: %s", luns[k].hctl,
+                                            strerror(-r));
+                }
+                iscsi_luns_free(luns, m);
+        }
+        iscsi_sessions_free(sessions, n);
+}
+
+static char **peer_lun_paths(const struct spec *s, const struct spec_node *peer, size_t *ret_n)
+{
+        size_t n = layout_disk_count(peer);
+        char **paths = calloc(n + 1, sizeof(char *));
+
+        if (!paths)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                if (layout_lun_path(s, peer, (unsigned)i, &paths[i]) < 0) {
+                        for (size_t k = 0; k < i; k++)
+                                free(paths[k]);
+                        free(paths);
+                        return NULL;
+                }
+        *ret_n = n;
+        return paths;
+}
+
+static void free_strv(char **v, size_t n)
+{
+        for (size_t i = 0; v && i < n; i++)
+                free(v[i]);
+        free(v);
+}
+
+/* The operation's timeout Pacemaker passes (ms), or def. */
+static unsigned op_timeout_ms(unsigned def)
+{
+        const char *t = getenv("OCF_RESKEY_CRM_meta_timeout");
+        unsigned long v;
+        char *end;
+
+        if (!t || !*t)
+                return def;
+        errno = 0;
+        v = strtoul(t, &end, 10);
+        if (errno || *end || v == 0 || v > 24ul * 3600 * 1000)
+                return def;
+        return (unsigned)v;
+}
+
+static enum ocf_exit pool_start(const struct ocf_agent *a)
+{
+        const char *pool = ocf_reskey(a, "pool");
+        uint64_t t0 = now_ms(), t_peer, t_import;
+        const struct spec_node *self, *peer;
+        _cleanup_free_ char *state = NULL;
+        struct spec *s = NULL;
+        char why[512];
+        char **paths = NULL, **dirs = NULL;
+        size_t n_paths = 0, n_dirs = 0;
+        uint32_t peer_wait = 20;
+        unsigned budget;
+        int r, missing = -1;
+        enum ocf_exit ret = OCF_ERR_GENERIC;
+
+        if (zpool_is_imported(pool)) {
+                log_info("%s is already imported here", pool);
+                return OCF_SUCCESS;
+        }
+        if (load_node(ocf_reskey(a, "config"), ocf_reskey(a, "node"), &s, &self) < 0)
+                return OCF_ERR_CONFIGURED;
+        if (strcmp(s->pool.name, pool) != 0) {
+                log_error("pool '%s' is not the description's pool '%s'", pool, s->pool.name);
+                spec_free(s);
+                return OCF_ERR_CONFIGURED;
+        }
+        (void)safe_atou32(ocf_reskey(a, "peer_wait"), &peer_wait);
+
+        if (unexport_own_disks(self) < 0)
+                goto out;
+
+        peer = layout_peer(s, self);
+        if (peer && peer->backend) {
+                paths = peer_lun_paths(s, peer, &n_paths);
+                if (!paths) {
+                        log_error("out of memory");
+                        goto out;
+                }
+                if (rescan_peer_sessions(peer->backend->target_iqn) > 0) {
+                        missing = wait_for_paths(paths, n_paths, peer_wait * 1000u);
+                        if (missing < 0)
+                                log_warning("peer: cannot watch for its LUNs: %s",
+                                            strerror(-missing));
+                } else
+                        log_info("peer: no logged-in session to %s, importing with the local "
+                                 "halves",
+                                 peer->backend->target_iqn);
+        }
+        t_peer = now_ms();
+        if (missing >= 0)
+                phase("phase peer-luns: %zu of %zu of %s's LUNs present after %llu ms",
+                      n_paths - (size_t)missing, n_paths, peer->name,
+                      (unsigned long long)(t_peer - t0));
+
+        /* The import directories, space separated. */
+        {
+                _cleanup_free_ char *copy = strdup(ocf_reskey(a, "import_dirs"));
+                char *save = NULL;
+
+                dirs = calloc(16, sizeof(char *));
+                if (!copy || !dirs)
+                        goto out;
+                for (char *d = strtok_r(copy, " ", &save); d && n_dirs < 16;
+                     d = strtok_r(NULL, " ", &save))
+                        if (!(dirs[n_dirs++] = strdup(d)))
+                                goto out;
+        }
+
+        budget = op_timeout_ms(IMPORT_TIMEOUT_MS_DEFAULT + IMPORT_MARGIN_MS);
+        budget = budget > (t_peer - t0) + IMPORT_MARGIN_MS + 1000u
+                     ? budget - (unsigned)(t_peer - t0) - IMPORT_MARGIN_MS
+                     : 1000u;
+        phase("phase import-start: zpool import %s (timeout %u ms)", pool, budget);
+        r = zpool_import(pool, dirs, n_dirs, budget, why, sizeof(why));
+        t_import = now_ms();
+        if (r < 0) {
+                log_error("cannot import %s: %s", pool, why);
+                goto out;
+        }
+        r = zpool_settled_state(pool, SETTLE_TIMEOUT_MS, &state);
+        if (r < 0) {
+                log_error("%s vanished right after its import: %s", pool, strerror(-r));
+                goto out;
+        }
+        phase("phase import-done: %s imported %s in %llu ms (%llu ms since start)", pool, state,
+              (unsigned long long)(t_import - t_peer), (unsigned long long)(now_ms() - t0));
+        if (strcmp(state, "ONLINE") == 0 || strcmp(state, "DEGRADED") == 0)
+                ret = OCF_SUCCESS;
+        else
+                log_error("%s was imported but is %s", pool, state);
+out:
+        free_strv(paths, n_paths);
+        free_strv(dirs, n_dirs);
+        spec_free(s);
+        return ret;
+}
+
+/* Whether path is mount or below it. */
+static bool path_under(const char *path, const char *mount)
+{
+        size_t n = strlen(mount);
+        return strncmp(path, mount, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* The mount points of the pool's datasets, from /proc/self/mountinfo. */
+static size_t pool_mounts(const char *pool, char mounts[][512], size_t max)
+{
+        char line[4096];
+        size_t n = 0, plen = strlen(pool);
+        FILE *f = fopen("/proc/self/mountinfo", "re");
+
+        if (!f)
+                return 0;
+        while (n < max && fgets(line, sizeof(line), f)) {
+                char mnt[512], fstype[64], source[512];
+                const char *sep = strstr(line, " - ");
+
+                if (!sep || sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1 ||
+                    sscanf(sep, " - %63s %511s", fstype, source) != 2)
+                        continue;
+                if (strcmp(fstype, "zfs") == 0 && strncmp(source, pool, plen) == 0 &&
+                    (source[plen] == '\0' || source[plen] == '/'))
+                        snprintf(mounts[n++], sizeof(mounts[0]), "%s", mnt);
+        }
+        fclose(f);
+        return n;
+}
+
+/* Whether process pid has its cwd, root or an open file on one of mounts. */
+static bool process_uses(const char *pid, char mounts[][512], size_t n)
+{
+        static const char *const links[] = {"cwd", "root"};
+        char path[300], target[4096];
+        struct dirent *de;
+        DIR *d;
+        ssize_t k;
+
+        for (size_t i = 0; i < ELEMENTSOF(links); i++) {
+                snprintf(path, sizeof(path), "/proc/%s/%s", pid, links[i]);
+                k = readlink(path, target, sizeof(target) - 1);
+                if (k <= 0)
+                        continue;
+                target[k] = '\0';
+                /* Everyone's root is "/": only a root inside the pool counts. */
+                for (size_t m = 0; m < n; m++)
+                        if (path_under(target, mounts[m]) && strcmp(mounts[m], "/") != 0)
+                                return true;
+        }
+        snprintf(path, sizeof(path), "/proc/%s/fd", pid);
+        d = opendir(path);
+        if (!d)
+                return false;
+        while ((de = readdir(d))) {
+                char fd_path[600];
+
+                if (de->d_name[0] == '.')
+                        continue;
+                snprintf(fd_path, sizeof(fd_path), "%s/%s", path, de->d_name);
+                k = readlink(fd_path, target, sizeof(target) - 1);
+                if (k <= 0)
+                        continue;
+                target[k] = '\0';
+                for (size_t m = 0; m < n; m++)
+                        if (path_under(target, mounts[m])) {
+                                closedir(d);
+                                return true;
+                        }
+        }
+        closedir(d);
+        return false;
+}
+
+/*
+ * Stop the local processes that keep the pool's file systems busy, as the
+ * Filesystem agent's force_unmount does: SIGTERM, then SIGKILL after 5 s.
+ * Clients are served by the cluster's own services, stopped before the
+ * pool; anything else local must not turn a planned failover into a fence.
+ * Returns the number of processes signalled.
+ */
+static int kill_pool_users(const char *pool)
+{
+        char mounts[64][512];
+        size_t n = pool_mounts(pool, mounts, ELEMENTSOF(mounts));
+        pid_t pids[256];
+        size_t n_pids = 0;
+        struct dirent *de;
+        DIR *d;
+
+        if (n == 0 || !(d = opendir("/proc")))
+                return 0;
+        while ((de = readdir(d)) && n_pids < ELEMENTSOF(pids)) {
+                char *end;
+                long pid = strtol(de->d_name, &end, 10);
+
+                if (*end || pid <= 1 || pid == getpid())
+                        continue;
+                if (process_uses(de->d_name, mounts, n))
+                        pids[n_pids++] = (pid_t)pid;
+        }
+        closedir(d);
+        for (size_t i = 0; i < n_pids; i++) {
+                log_warning("%s is busy: sending SIGTERM to process %d", pool, (int)pids[i]);
+                (void)kill(pids[i], SIGTERM);
+        }
+        for (int t = 0; t < 50; t++) {
+                bool alive = false;
+                for (size_t i = 0; i < n_pids; i++)
+                        alive |= kill(pids[i], 0) == 0;
+                if (!alive)
+                        return (int)n_pids;
+                (void)poll(NULL, 0, 100);
+        }
+        for (size_t i = 0; i < n_pids; i++)
+                if (kill(pids[i], SIGKILL) == 0)
+                        log_warning("process %d ignored SIGTERM: SIGKILL", (int)pids[i]);
+        return (int)n_pids;
+}
+
+static enum ocf_exit pool_stop(const struct ocf_agent *a)
+{
+        const char *pool = ocf_reskey(a, "pool");
+        const struct spec_node *self, *peer;
+        struct spec *s = NULL;
+        uint64_t t0 = now_ms();
+        char why[512];
+        int r;
+
+        if (!zpool_is_imported(pool)) {
+                log_info("%s is not imported here", pool);
+                return OCF_SUCCESS;
+        }
+        r = zpool_export(pool, false, EXPORT_TIMEOUT_MS, why, sizeof(why));
+        if (r < 0 && kill_pool_users(pool) > 0) {
+                log_warning("zpool export %s failed (%s); retrying without its users", pool, why);
+                r = zpool_export(pool, false, EXPORT_TIMEOUT_MS, why, sizeof(why));
+        }
+        if (r < 0) {
+                log_warning("zpool export %s failed (%s); forcing", pool, why);
+                r = zpool_export(pool, true, EXPORT_TIMEOUT_MS, why, sizeof(why));
+        }
+        if (r < 0 || zpool_is_imported(pool)) {
+                log_error("cannot export %s: %s", pool, r < 0 ? why : "still imported");
+                return OCF_ERR_GENERIC;
+        }
+        phase("phase export-done: %s exported in %llu ms", pool,
+              (unsigned long long)(now_ms() - t0));
+
+        /* The pool is gone from here: serve this node's disks to the new owner. */
+        if (load_node(ocf_reskey(a, "config"), ocf_reskey(a, "node"), &s, &self) == 0) {
+                peer = layout_peer(s, self);
+                if (peer && peer->backend)
+                        drop_peer_devices(peer->backend->target_iqn);
+                (void)export_own_disks(a, s, self);
+                spec_free(s);
+        }
+        return OCF_SUCCESS;
+}
+
+static bool leaf_needs_online(const struct zpool_leaf *l)
+{
+        return l->path && l->state &&
+               (strcmp(l->state, "UNAVAIL") == 0 || strcmp(l->state, "REMOVED") == 0 ||
+                strcmp(l->state, "FAULTED") == 0 || strcmp(l->state, "OFFLINE") == 0);
+}
+
+/* Bring back the mirror halves whose devices are there again. */
+static void heal(const struct ocf_agent *a, const char *pool)
+{
+        const struct spec_node *self, *peer;
+        struct zpool_status st = {0};
+        struct spec *s = NULL;
+        char why[512];
+
+        if (load_node(ocf_reskey(a, "config"), ocf_reskey(a, "node"), &s, &self) < 0)
+                return;
+        peer = layout_peer(s, self);
+        if (peer && peer->backend)
+                (void)rescan_peer_sessions(peer->backend->target_iqn);
+        if (zpool_status_read(pool, ONLINE_TIMEOUT_MS, &st, why, sizeof(why)) < 0) {
+                log_warning("cannot read the status of %s: %s", pool, why);
+                spec_free(s);
+                return;
+        }
+        for (size_t i = 0; i < st.n_leaves; i++) {
+                const struct zpool_leaf *l = &st.leaves[i];
+
+                if (!leaf_needs_online(l) || access(l->path, F_OK) < 0)
+                        continue;
+                if (zpool_online(pool, l->path, ONLINE_TIMEOUT_MS, why, sizeof(why)) < 0)
+                        log_warning("heal: zpool online %s %s failed: %s", pool, l->path, why);
+                else
+                        log_info("heal: %s was %s and is back: brought online", l->path, l->state);
+        }
+        zpool_status_clear(&st);
+        spec_free(s);
+}
+
+static enum ocf_exit pool_monitor(const struct ocf_agent *a)
+{
+        const char *pool = ocf_reskey(a, "pool");
+        _cleanup_free_ char *state = NULL;
+        int r = zpool_settled_state(pool, MONITOR_SETTLE_MS, &state);
+
+        if (r == -ENOENT)
+                return OCF_NOT_RUNNING;
+        if (r < 0) {
+                log_error("cannot read the state of %s: %s", pool, strerror(-r));
+                return OCF_ERR_GENERIC;
+        }
+        if (strcmp(state, "ONLINE") == 0)
+                return OCF_SUCCESS;
+        if (strcmp(state, "DEGRADED") == 0) {
+                if (!ocf_is_probe())
+                        heal(a, pool);
+                return OCF_SUCCESS;
+        }
+        log_error("%s is %s", pool, *state ? state : "in no state");
+        return OCF_ERR_GENERIC;
+}
+
+static enum ocf_exit pool_validate(const struct ocf_agent *a)
+{
+        const struct spec_node *self;
+        struct spec *s = NULL;
+        enum ocf_exit ret = OCF_SUCCESS;
+        uint32_t wait;
+
+        if (safe_atou32(ocf_reskey(a, "peer_wait"), &wait) < 0) {
+                log_error("peer_wait '%s' is not a number of seconds", ocf_reskey(a, "peer_wait"));
+                return OCF_ERR_CONFIGURED;
+        }
+        if (load_node(ocf_reskey(a, "config"), ocf_reskey(a, "node"), &s, &self) < 0)
+                return OCF_ERR_CONFIGURED;
+        if (strcmp(s->pool.name, ocf_reskey(a, "pool")) != 0) {
+                log_error("pool '%s' is not the description's pool '%s'", ocf_reskey(a, "pool"),
+                          s->pool.name);
+                ret = OCF_ERR_CONFIGURED;
+        }
+        spec_free(s);
+        return ret;
+}
+
+static const struct ocf_action pool_actions[] = {
+    {"start", pool_start, 120, 0, 0},
+    {"stop", pool_stop, 90, 0, 0},
+    {"monitor", pool_monitor, 60, 10, 0},
+    {"validate-all", pool_validate, 20, 0, 0},
+};
+
+static const struct ocf_agent pool_agent = {
+    .name = "pool",
+    .version = "1.0",
+    .shortdesc = "hasan's ZFS pool import",
+    .longdesc = "Imports the cluster's ZFS pool (multihost=on) on the node Pacemaker chose, "
+                "after freeing this node's disks from the backend target and waiting for the "
+                "peer's LUNs; exports it and serves this node's disks to the peer on stop.",
+    .params = pool_params,
+    .n_params = ELEMENTSOF(pool_params),
+    .actions = pool_actions,
+    .n_actions = ELEMENTSOF(pool_actions),
+};
+
+int pool_agent_personality(int argc, char **argv)
+{
+        return ocf_main(&pool_agent, argc, argv);
+}
