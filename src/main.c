@@ -37,6 +37,8 @@ static const struct command commands[] = {
      "this node's iSCSI sessions: show them, scan them for new LUNs"},
     {"standby-guard", cmd_standby_guard, "standby-guard stop|start [OPTIONS]",
      "standby this node at shutdown, lift that standby at boot"},
+    {"backend", cmd_backend, "backend target|start|stop|status [OPTIONS]",
+     "export this node's disks to the peer over iSCSI (LIO)"},
     {NULL, NULL, NULL, NULL},
     {"version", cmd_version, "version [--json]", "print the version"},
     {"help", cmd_help, "help", "print this help"},
@@ -44,8 +46,8 @@ static const struct command commands[] = {
 
 /*
  * Personalities selected by argv[0]: the fence agents (symlinks in /usr/sbin,
- * where the fencer looks for fence_*). The OCF resource agents register here
- * as they are added.
+ * where the fencer looks for fence_*) and the OCF resource agents (symlinks
+ * in /usr/lib/ocf/resource.d/hasan/, where Pacemaker looks for ocf:hasan:*).
  */
 struct personality {
         const char *argv0;
@@ -59,6 +61,7 @@ static const struct personality personalities[] = {
     {"fence_esphome", fence_personality},
     {"fence_hasan_http", fence_personality},
     {"pool", pool_agent_personality},
+    {"backend", backend_personality},
 };
 
 static void usage(FILE *f)

@@ -941,7 +941,7 @@ static void remove_foreign_tpg_luns(struct lio_ctx *c, const char *iqn, const ch
                 return;
         for (size_t k = 0; k < n_luns; k++) {
                 char lun_dir[PATH_MAX];
-                unsigned backend_lun;
+                unsigned backend_lun = 0;
                 int r;
 
                 if (pathf(lun_dir, sizeof(lun_dir), "%s/%s", luns_dir, luns[k]) < 0 ||
@@ -1422,7 +1422,7 @@ static bool backstore_holds(const char *so, const struct lio_lun *l, const struc
         }
         if (pathf(path, sizeof(path), "%s/udev_path", so) >= 0 &&
             attr_read(path, buf, sizeof(buf)) >= 0) {
-                snprintf(held, held_size, "%s", buf);
+                snprintf(held, held_size, "%.255s", buf);
                 return strcmp(buf, l->device) == 0 || strcmp(buf, d->resolved) == 0;
         }
         return false;

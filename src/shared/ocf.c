@@ -155,16 +155,16 @@ int ocf_print_metadata(const struct ocf_agent *agent, FILE *f)
 
 void ocf_print_usage(const struct ocf_agent *agent, FILE *f)
 {
-        bool has_validate = find_action(agent, "validate-all") != NULL;
-
         fprintf(f, "usage: %s {", agent->name);
         for (size_t i = 0; i < agent->n_actions; i++) {
-                /* A name listed twice (monitor at two depths) is shown once. */
-                if (find_action(agent, agent->actions[i].name) != &agent->actions[i])
+                const char *name = agent->actions[i].name;
+                /* meta-data goes last; a name listed twice (two monitor depths) once. */
+                if (strcmp(name, "meta-data") == 0 ||
+                    find_action(agent, name) != &agent->actions[i])
                         continue;
-                fprintf(f, "%s|", agent->actions[i].name);
+                fprintf(f, "%s|", name);
         }
-        fprintf(f, "%smeta-data}\n", has_validate ? "" : "validate-all|");
+        fprintf(f, "%smeta-data}\n", find_action(agent, "validate-all") ? "" : "validate-all|");
         fprintf(f,
                 "\n%s: %s\nParameters come from the environment as OCF_RESKEY_<name>; "
                 "'%s meta-data' lists them.\n",
