@@ -749,6 +749,29 @@ int cmd_backend(int argc, char **argv)
 
 /* ---- ocf:hasan:backend ---- */
 
+/*
+ * Present while Pacemaker's clone instance runs here (set by start, removed
+ * by stop, gone after a reboot). The pool agent's stop also exports this
+ * node's disks, on a node in standby that runs no clone instance at all;
+ * that export is not the clone's, so monitor reports NOT_RUNNING for it and
+ * a probe never makes Pacemaker stop it (which would take the new owner's
+ * mirror halves away).
+ */
+#define BACKEND_ACTIVE_MARKER "/run/hasan/backend.active"
+
+static void set_active_marker(bool on)
+{
+        if (on) {
+                _cleanup_close_ int fd = -1;
+
+                (void)mkdir("/run/hasan", 0755);
+                fd = open(BACKEND_ACTIVE_MARKER, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+                if (fd < 0)
+                        log_warning("cannot create %s: %m", BACKEND_ACTIVE_MARKER);
+        } else if (unlink(BACKEND_ACTIVE_MARKER) < 0 && errno != ENOENT)
+                log_warning("cannot remove %s: %m", BACKEND_ACTIVE_MARKER);
+}
+
 static void options_from_ocf(const struct ocf_agent *a, struct backend_options *o)
 {
         *o = (struct backend_options){
@@ -806,7 +829,10 @@ static enum ocf_exit ocf_start(const struct ocf_agent *a)
         }
         r = do_start(&run);
         run_done(&run);
-        return r < 0 ? ocf_start_exit(r) : OCF_SUCCESS;
+        if (r < 0)
+                return ocf_start_exit(r);
+        set_active_marker(true);
+        return OCF_SUCCESS;
 }
 
 /*
@@ -832,7 +858,10 @@ static enum ocf_exit ocf_stop(const struct ocf_agent *a)
                 log_warning("removing every LUN of the backend's HBA range instead");
         r = do_stop(&run, e == 0 ? run.b->target_iqn : NULL);
         run_done(&run);
-        return r < 0 ? OCF_ERR_GENERIC : OCF_SUCCESS;
+        if (r < 0)
+                return OCF_ERR_GENERIC;
+        set_active_marker(false);
+        return OCF_SUCCESS;
 }
 
 /* Monitor: the description and configfs reads only; no child process, no secrets. */
@@ -844,6 +873,8 @@ static enum ocf_exit ocf_monitor(const struct ocf_agent *a)
         enum load_error e;
         enum ocf_exit ec;
 
+        if (access(BACKEND_ACTIVE_MARKER, F_OK) < 0)
+                return OCF_NOT_RUNNING;
         options_from_ocf(a, &o);
         run_init(&run, &o);
         e = run_load(&run, "monitor", true);
