@@ -1021,6 +1021,52 @@ int pool_destroy_command(const char *pool, struct pool_command *ret)
         return 0;
 }
 
+/* Destroying it is the rollback; a destroy that cannot even be built leaves the pool too. */
+static enum pool_outcome destroy_new_pool(const char *pool, const struct pool_runner *runner)
+{
+        struct pool_command destroy = {0};
+        int r = pool_destroy_command(pool, &destroy);
+
+        if (r == 0)
+                r = runner->run(&destroy, runner->userdata);
+        pool_command_clear(&destroy);
+        return r < 0 ? POOL_OUTCOME_LEFT_BEHIND : POOL_OUTCOME_ROLLED_BACK;
+}
+
+int pool_run(const struct pool_commands *c, const char *pool, const struct pool_runner *runner,
+             struct pool_run_result *ret)
+{
+        struct pool_run_result res = {0};
+        bool ran = false; /* whether the step that ended the run was run at all */
+        int k;
+
+        for (res.done = 0; res.done < c->n; res.done++) {
+                ran = false;
+                if (runner->stop_requested && runner->stop_requested(runner->userdata)) {
+                        res.interrupted = true;
+                        break;
+                }
+                ran = true;
+                if (runner->run(&c->items[res.done], runner->userdata) < 0)
+                        break;
+        }
+
+        if (res.done == c->n)
+                res.outcome = POOL_OUTCOME_CREATED;
+        else if (res.done > 0)
+                res.outcome = destroy_new_pool(pool, runner);
+        else if (!ran)
+                res.outcome = POOL_OUTCOME_NOTHING;
+        else if ((k = runner->pool_exists(pool, runner->userdata)) < 0)
+                res.outcome = POOL_OUTCOME_UNKNOWN;
+        else if (k == 0)
+                res.outcome = POOL_OUTCOME_NOTHING;
+        else
+                res.outcome = destroy_new_pool(pool, runner);
+        *ret = res;
+        return 0;
+}
+
 int pool_command_to_string(const struct pool_command *c, char **ret)
 {
         return shell_join(c->argv, ret);

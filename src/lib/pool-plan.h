@@ -194,6 +194,43 @@ int pool_destroy_command(const char *pool, struct pool_command *ret);
 void pool_command_clear(struct pool_command *c);
 void pool_commands_clear(struct pool_commands *c);
 
+/* How pool_run() runs a command and learns about the world; the CLI prints from these. */
+struct pool_runner {
+        /* Run one command: 0 when it succeeded, else -errno (-EIO when it failed). */
+        int (*run)(const struct pool_command *c, void *userdata);
+        /* Whether the operator asked to stop (a signal): no further step starts then. */
+        bool (*stop_requested)(void *userdata);
+        /* After a failed zpool create: does the pool exist? 1 yes, 0 no, -errno unknown. */
+        int (*pool_exists)(const char *pool, void *userdata);
+        void *userdata;
+};
+
+enum pool_outcome {
+        POOL_OUTCOME_CREATED,     /* every step succeeded: the pool exists, exported */
+        POOL_OUTCOME_NOTHING,     /* no pool: zpool create did not run, or made nothing */
+        POOL_OUTCOME_ROLLED_BACK, /* a step after zpool create failed; the new pool was destroyed */
+        POOL_OUTCOME_LEFT_BEHIND, /* ... and destroying it failed: it is still imported here */
+        POOL_OUTCOME_UNKNOWN,     /* zpool create failed; whether it left a pool is not known */
+        _POOL_OUTCOME_MAX,
+        _POOL_OUTCOME_INVALID = -EINVAL,
+};
+
+struct pool_run_result {
+        enum pool_outcome outcome;
+        size_t done;      /* how many of the commands succeeded, in order */
+        bool interrupted; /* the run stopped because stop_requested() said so */
+};
+
+/*
+ * Run the commands in order and stop at the first failure or stop request.
+ * When zpool create succeeded (or failed but left the pool behind, which
+ * only this run can have made: the check found none) and a later step
+ * fails, roll back with pool_destroy_command(): the pool is new and holds
+ * only what this run put there. Fills *ret with what is left; returns 0.
+ */
+int pool_run(const struct pool_commands *c, const char *pool, const struct pool_runner *runner,
+             struct pool_run_result *ret);
+
 /* The command as one shell-quoted line. Returns 0 or -ENOMEM. */
 int pool_command_to_string(const struct pool_command *c, char **ret);
 

@@ -743,6 +743,163 @@ static void test_destroy_command(void **state)
         assert_null(pool_step_to_string(_POOL_STEP_MAX));
 }
 
+/* ---- running, and rolling back ------------------------------------------------------------- */
+
+struct fake_runner {
+        int fail_at;        /* the run (0-based) that fails, -1: none */
+        bool destroy_fails; /* the rollback fails too */
+        int stop_after;     /* stop is requested once this many commands ran, -1: never */
+        int exists;         /* what pool_exists() answers */
+        bool asked;         /* pool_exists() was called */
+        int runs;
+        char log[4096]; /* one shell line per command run */
+};
+
+static int fake_run(const struct pool_command *c, void *userdata)
+{
+        struct fake_runner *x = userdata;
+        _cleanup_free_ char *line = NULL;
+
+        assert_int_equal(pool_command_to_string(c, &line), 0);
+        strncat(x->log, line, sizeof(x->log) - strlen(x->log) - 2);
+        strcat(x->log, "\n");
+        if (c->step == POOL_STEP_DESTROY)
+                return x->destroy_fails ? -EIO : 0;
+        return x->runs++ == x->fail_at ? -EIO : 0;
+}
+
+static bool fake_stop_requested(void *userdata)
+{
+        struct fake_runner *x = userdata;
+        return x->stop_after >= 0 && x->runs >= x->stop_after;
+}
+
+static int fake_pool_exists(const char *pool, void *userdata)
+{
+        struct fake_runner *x = userdata;
+        assert_string_equal(pool, "tank");
+        x->asked = true;
+        return x->exists;
+}
+
+/* Run tank's four commands (create, two datasets, export) against a fake. */
+static struct pool_run_result fake_run_all(struct fake_runner *x)
+{
+        static const unsigned n[_DISK_CLASS_MAX] = {1, 0, 0};
+        struct spec_dataset datasets[] = {
+            {(char *)"a", DATASET_FILESYSTEM, NULL, {0}},
+            {(char *)"b", DATASET_FILESYSTEM, NULL, {0}},
+        };
+        struct spec_pool pool = {
+            .name = (char *)"tank", .ashift = 12, .datasets = datasets, .n_datasets = 2};
+        const struct pool_runner runner = {fake_run, fake_stop_requested, fake_pool_exists, x};
+        struct pool_run_result res = {0};
+        struct pool_commands c = {0};
+        struct pool_facts f = {0};
+
+        synthetic_facts(n, &f);
+        assert_int_equal(pool_plan_commands(&pool, &f, &c), 0);
+        assert_int_equal(c.n, 4);
+        assert_int_equal(pool_run(&c, "tank", &runner, &res), 0);
+        pool_commands_clear(&c);
+        pool_facts_clear(&f);
+        return res;
+}
+
+/* The tool and verb of each line the fake ran: "zpool create, zfs create, zpool export". */
+static void assert_ran(const struct fake_runner *x, const char *expect)
+{
+        char got[512] = "";
+
+        for (const char *line = x->log; *line; line = strchr(line, '\n') + 1) {
+                const char *verb = strchr(line, ' ') + 1;
+                if (got[0])
+                        strcat(got, ", ");
+                strncat(got, line, (size_t)(verb - line) + strcspn(verb, " \n"));
+                if (strncmp(line, "zpool destroy", 13) == 0)
+                        assert_true(strncmp(line, "zpool destroy -f tank\n", 22) == 0);
+        }
+        assert_string_equal(got, expect);
+}
+
+static void test_run_creates_and_exports(void **state)
+{
+        struct fake_runner x = {.fail_at = -1, .stop_after = -1};
+        struct pool_run_result res = fake_run_all(&x);
+
+        assert_int_equal(res.outcome, POOL_OUTCOME_CREATED);
+        assert_int_equal(res.done, 4);
+        assert_false(res.interrupted);
+        assert_false(x.asked);
+        assert_ran(&x, "zpool create, zfs create, zfs create, zpool export");
+}
+
+static void test_run_rolls_back_a_failed_dataset_or_export(void **state)
+{
+        struct fake_runner x = {.fail_at = 2, .stop_after = -1};
+        struct pool_run_result res = fake_run_all(&x);
+
+        assert_int_equal(res.outcome, POOL_OUTCOME_ROLLED_BACK);
+        assert_int_equal(res.done, 2);
+        assert_false(x.asked);
+        assert_ran(&x, "zpool create, zfs create, zfs create, zpool destroy");
+
+        x = (struct fake_runner){.fail_at = 3, .stop_after = -1};
+        res = fake_run_all(&x);
+        assert_int_equal(res.outcome, POOL_OUTCOME_ROLLED_BACK);
+        assert_int_equal(res.done, 3);
+        assert_ran(&x, "zpool create, zfs create, zfs create, zpool export, zpool destroy");
+
+        /* The rollback fails too: the pool is left, and the result says so. */
+        x = (struct fake_runner){.fail_at = 1, .stop_after = -1, .destroy_fails = true};
+        res = fake_run_all(&x);
+        assert_int_equal(res.outcome, POOL_OUTCOME_LEFT_BEHIND);
+        assert_int_equal(res.done, 1);
+        assert_ran(&x, "zpool create, zfs create, zpool destroy");
+}
+
+static void test_run_after_a_failed_zpool_create(void **state)
+{
+        /* It made nothing: nothing to roll back. */
+        struct fake_runner x = {.fail_at = 0, .stop_after = -1, .exists = 0};
+        struct pool_run_result res = fake_run_all(&x);
+
+        assert_int_equal(res.outcome, POOL_OUTCOME_NOTHING);
+        assert_int_equal(res.done, 0);
+        assert_true(x.asked);
+        assert_ran(&x, "zpool create");
+
+        /* It failed (a timeout, say) but the pool is there: only this run can have made it. */
+        x = (struct fake_runner){.fail_at = 0, .stop_after = -1, .exists = 1};
+        res = fake_run_all(&x);
+        assert_int_equal(res.outcome, POOL_OUTCOME_ROLLED_BACK);
+        assert_ran(&x, "zpool create, zpool destroy");
+
+        /* Nobody can tell: destroy nothing blindly, say so. */
+        x = (struct fake_runner){.fail_at = 0, .stop_after = -1, .exists = -EIO};
+        res = fake_run_all(&x);
+        assert_int_equal(res.outcome, POOL_OUTCOME_UNKNOWN);
+        assert_ran(&x, "zpool create");
+}
+
+static void test_run_stops_when_asked(void **state)
+{
+        struct fake_runner x = {.fail_at = -1, .stop_after = 0};
+        struct pool_run_result res = fake_run_all(&x);
+
+        assert_int_equal(res.outcome, POOL_OUTCOME_NOTHING);
+        assert_true(res.interrupted);
+        assert_false(x.asked);
+        assert_ran(&x, "");
+
+        x = (struct fake_runner){.fail_at = -1, .stop_after = 2};
+        res = fake_run_all(&x);
+        assert_int_equal(res.outcome, POOL_OUTCOME_ROLLED_BACK);
+        assert_true(res.interrupted);
+        assert_int_equal(res.done, 2);
+        assert_ran(&x, "zpool create, zfs create, zpool destroy");
+}
+
 /* ---- quoting ------------------------------------------------------------------------------- */
 
 static void test_quoting(void **state)
@@ -1083,6 +1240,10 @@ int main(void)
             cmocka_unit_test(test_commands_with_volumes_in_order),
             cmocka_unit_test(test_commands_never_repeat_a_property),
             cmocka_unit_test(test_destroy_command),
+            cmocka_unit_test(test_run_creates_and_exports),
+            cmocka_unit_test(test_run_rolls_back_a_failed_dataset_or_export),
+            cmocka_unit_test(test_run_after_a_failed_zpool_create),
+            cmocka_unit_test(test_run_stops_when_asked),
             cmocka_unit_test(test_quoting),
             cmocka_unit_test(test_quoting_survives_a_shell),
             cmocka_unit_test(test_import_output),
