@@ -9,6 +9,7 @@ int cmd_spec(int argc, char **argv);
 int cmd_cred(int argc, char **argv);
 int cmd_hostid(int argc, char **argv);
 int cmd_standby_guard(int argc, char **argv);
+int cmd_pool(int argc, char **argv);
 
 /* Paths the commands default to; tests and operators override them by option. */
 #define HASAN_CLUSTER_JSON HASAN_SYSCONFDIR "/cluster.json"
