@@ -119,6 +119,19 @@ static const struct blockdev_signature *find_sig(const struct blockdev_info *d, 
         return NULL;
 }
 
+/* The signature of that type; the test fails when there is none. */
+static const struct blockdev_signature *must_find_sig(const struct blockdev_info *d,
+                                                      const char *type)
+{
+        const struct blockdev_signature *sig = find_sig(d, type);
+
+        if (!sig) {
+                fail_msg("no %s signature found", type);
+                abort(); /* not reached: tells the compiler sig is not NULL below */
+        }
+        return sig;
+}
+
 static void assert_clean_after_wipe(const char *path, unsigned min_wiped)
 {
         struct blockdev_info d = {0};
@@ -213,8 +226,7 @@ static void test_ext4_found_and_wiped(void **state)
         if (!run_tool(argv, NULL))
                 skip();
         assert_int_equal(blockdev_probe(path, BLOCKDEV_ALLOW_REGULAR, &d), 0);
-        sig = find_sig(&d, "ext4");
-        assert_non_null(sig);
+        sig = must_find_sig(&d, "ext4");
         assert_false(sig->partition_table);
         /* The superblock starts at 1024; its magic is 56 bytes in. */
         assert_int_equal(sig->offset, 1024 + 56);
@@ -234,8 +246,7 @@ static void test_dos_label_found_and_wiped(void **state)
         write_dos_label(path);
 
         assert_int_equal(blockdev_probe(path, BLOCKDEV_ALLOW_REGULAR, &d), 0);
-        sig = find_sig(&d, "dos");
-        assert_non_null(sig);
+        sig = must_find_sig(&d, "dos");
         assert_true(sig->partition_table);
         assert_int_equal(sig->offset, 510);
         blockdev_info_clear(&d);
@@ -260,14 +271,12 @@ static void test_gpt_and_its_backup_wiped(void **state)
         after = slurp(path);
         assert_memory_equal(before, after, IMAGE_SIZE);
         assert_int_equal(d.n_signatures, 3);
-        sig = find_sig(&d, "gpt");
-        assert_non_null(sig);
+        sig = must_find_sig(&d, "gpt");
         assert_true(sig->partition_table);
         assert_int_equal(sig->offset, 512);
         assert_string_equal(d.signatures[1].type, "gpt");
         assert_int_equal(d.signatures[1].offset, IMAGE_SIZE - 512);
-        sig = find_sig(&d, "PMBR");
-        assert_non_null(sig);
+        sig = must_find_sig(&d, "PMBR");
         assert_int_equal(sig->offset, 510);
         blockdev_info_clear(&d);
 
