@@ -261,16 +261,26 @@ static int print_json(const struct pool_facts *f, const struct pool_problems *pr
         return 0;
 }
 
+static bool parse_options(int argc, char **argv, const char *shortopts,
+                          const struct option *options, int *ret_exit);
+
 /* ---- plan ---------------------------------------------------------------------------------- */
 
 static int verb_plan(int argc, char **argv)
 {
+        static const struct option options[] = {
+            {"config", required_argument, NULL, 'c'}, {"node", required_argument, NULL, 'N'},
+            {"wipe", no_argument, NULL, 'W'},         {"json", no_argument, NULL, 'j'},
+            {"help", no_argument, NULL, 'h'},         {},
+        };
         struct pool_problems problems = {0};
         struct pool_commands commands = {0};
         struct pool_facts f = {0};
         struct spec *s = NULL;
         int r;
 
+        if (!parse_options(argc, argv, "c:h", options, &r))
+                return r;
         r = prepare("plan", &s, &f);
         if (r != EXIT_OK)
                 return r;
@@ -535,14 +545,17 @@ static int create(const struct spec *s, struct pool_facts *f)
 
 static int verb_create(int argc, char **argv)
 {
+        static const struct option options[] = {
+            {"config", required_argument, NULL, 'c'}, {"node", required_argument, NULL, 'N'},
+            {"wipe", no_argument, NULL, 'W'},         {"yes", no_argument, NULL, 'y'},
+            {"help", no_argument, NULL, 'h'},         {},
+        };
         struct pool_facts f = {0};
         struct spec *s = NULL;
         int r;
 
-        if (arg.json) {
-                log_error("--json applies to 'hasan pool plan' only");
-                return EXIT_USAGE;
-        }
+        if (!parse_options(argc, argv, "c:yh", options, &r))
+                return r;
         r = prepare("create", &s, &f);
         if (r != EXIT_OK)
                 return r;
@@ -553,9 +566,9 @@ static int verb_create(int argc, char **argv)
 }
 
 static const struct verb pool_verbs[] = {
-    {"plan", 0, 0, verb_plan, "plan [--json] [--wipe] [OPTIONS]",
+    {"plan", 0, VERB_ANY, verb_plan, "plan [--json] [--wipe] [OPTIONS]",
      "check the disks and print what create would do"},
-    {"create", 0, 0, verb_create, "create --yes [--wipe] [OPTIONS]",
+    {"create", 0, VERB_ANY, verb_create, "create --yes [--wipe] [OPTIONS]",
      "create the pool and its datasets, and export it"},
 };
 
@@ -576,17 +589,14 @@ static void help(FILE *f)
                 HASAN_CLUSTER_JSON);
 }
 
-int cmd_pool(int argc, char **argv)
+/*
+ * Each verb parses its own options (after the verb: "hasan pool plan --json"),
+ * so verbs with options of their own can share the table. Returns true to go
+ * on; false with *ret_exit set after --help or a usage error.
+ */
+static bool parse_options(int argc, char **argv, const char *shortopts,
+                          const struct option *options, int *ret_exit)
 {
-        static const struct option options[] = {
-            {"config", required_argument, NULL, 'c'},
-            {"node", required_argument, NULL, 'N'},
-            {"wipe", no_argument, NULL, 'W'},
-            {"yes", no_argument, NULL, 'y'},
-            {"json", no_argument, NULL, 'j'},
-            {"help", no_argument, NULL, 'h'},
-            {},
-        };
         int c;
 
         arg.config = HASAN_CLUSTER_JSON;
@@ -594,7 +604,7 @@ int cmd_pool(int argc, char **argv)
         arg.json = arg.wipe = arg.yes = false;
         interrupted = 0;
         optind = 0;
-        while ((c = getopt_long(argc, argv, "c:yh", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, shortopts, options, NULL)) >= 0) {
                 switch (c) {
                 case 'c':
                         arg.config = optarg;
@@ -602,7 +612,8 @@ int cmd_pool(int argc, char **argv)
                 case 'N':
                         if (optarg[0] == '\0') {
                                 log_error("invalid --node '': empty node name");
-                                return EXIT_USAGE;
+                                *ret_exit = EXIT_USAGE;
+                                return false;
                         }
                         arg.node = optarg;
                         break;
@@ -617,12 +628,28 @@ int cmd_pool(int argc, char **argv)
                         break;
                 case 'h':
                         help(stdout);
-                        return EXIT_OK;
+                        *ret_exit = EXIT_OK;
+                        return false;
                 default:
                         help(stderr);
-                        return EXIT_USAGE;
+                        *ret_exit = EXIT_USAGE;
+                        return false;
                 }
         }
-        return dispatch_verb("pool", pool_verbs, ELEMENTSOF(pool_verbs), argc - optind,
-                             argv + optind);
+        if (optind < argc) {
+                log_error("unexpected argument '%s' for 'pool %s'", argv[optind], argv[0]);
+                help(stderr);
+                *ret_exit = EXIT_USAGE;
+                return false;
+        }
+        return true;
+}
+
+int cmd_pool(int argc, char **argv)
+{
+        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+                help(stdout);
+                return EXIT_OK;
+        }
+        return dispatch_verb("pool", pool_verbs, ELEMENTSOF(pool_verbs), argc - 1, argv + 1);
 }

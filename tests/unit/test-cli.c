@@ -488,6 +488,7 @@ static void test_pool_usage_errors(void **state)
 
         r = run("pool", "plan", "extra", NULL);
         assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "unexpected argument 'extra' for 'pool plan'"));
         exec_result_clear(&r);
 
         r = run("pool", "--help", NULL);
@@ -495,9 +496,20 @@ static void test_pool_usage_errors(void **state)
         assert_non_null(strstr(r.out, "hasan pool create --yes"));
         exec_result_clear(&r);
 
+        /* Options belong to their verb: --json is plan's, --yes is create's. */
         r = run("pool", "create", "--json", "--config", fixture_good, NULL);
         assert_int_equal(r.status, 2);
-        assert_non_null(strstr(r.err, "--json applies to 'hasan pool plan' only"));
+        assert_non_null(strstr(r.err, "unrecognized option '--json'"));
+        exec_result_clear(&r);
+
+        r = run("pool", "plan", "--yes", "--config", fixture_good, NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "unrecognized option '--yes'"));
+        exec_result_clear(&r);
+
+        r = run("pool", "create", "--help", NULL);
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.out, "hasan pool plan"));
         exec_result_clear(&r);
 
         r = run("pool", "plan", "--config", fixture_good, "--node", "quorum", NULL);
