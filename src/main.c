@@ -31,6 +31,8 @@ static const struct command commands[] = {
      "validate or show the cluster description"},
     {"cred", cmd_cred, "cred set|get|rm NAME | list", "manage the encrypted credential store"},
     {"hostid", cmd_hostid, "hostid [show | set --yes HEX]", "show or set this node's /etc/hostid"},
+    {"pool", cmd_pool, "pool plan|create [OPTIONS]",
+     "plan or create the SAN pool of cross-node mirrors"},
     {"fence", cmd_fence, "fence AGENT [OPTIONS]",
      "run a fence agent: kasa, tasmota, esphome or http (as fence_*)"},
     {"initiator", cmd_initiator, "initiator status|rescan [OPTIONS]",

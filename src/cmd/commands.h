@@ -14,6 +14,7 @@ int cmd_backend(int argc, char **argv);
 
 /* The OCF resource agent ocf:hasan:backend (argv[0] "backend"); returns an OCF exit code. */
 int backend_personality(int argc, char **argv);
+int cmd_pool(int argc, char **argv);
 
 /* Paths the commands default to; tests and operators override them by option. */
 #define HASAN_CLUSTER_JSON HASAN_SYSCONFDIR "/cluster.json"

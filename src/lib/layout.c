@@ -8,8 +8,6 @@
 #include "lib/layout.h"
 #include "shared/macro.h"
 
-#define BY_PATH_DIR "/dev/disk/by-path"
-
 size_t layout_disk_count(const struct spec_node *n)
 {
         size_t count = 0;
@@ -95,7 +93,7 @@ int layout_lun_path(const struct spec *s, const struct spec_node *exporter, unsi
 
         if (r < 0)
                 return r;
-        if (asprintf(ret, BY_PATH_DIR "/%s%u", prefix, lun) < 0)
+        if (asprintf(ret, LAYOUT_BY_PATH_DIR "/%s%u", prefix, lun) < 0)
                 return -ENOMEM;
         return 0;
 }

@@ -19,6 +19,9 @@
 
 #include "lib/spec.h"
 
+/* Where udev puts the by-path names of the peer's LUNs. */
+#define LAYOUT_BY_PATH_DIR "/dev/disk/by-path"
+
 struct backend_disk {
         enum disk_class class;
         unsigned class_index; /* position within its class */
@@ -54,5 +57,5 @@ int layout_local_node(const struct spec *s, const char *name, const struct spec_
 int layout_lun_path(const struct spec *s, const struct spec_node *exporter, unsigned lun,
                     char **ret);
 
-/* "ip-<addr>:<port>-iscsi-<iqn>-lun-": the common prefix of those names (in /dev/disk/by-path). */
+/* "ip-<addr>:<port>-iscsi-<iqn>-lun-": the common prefix of those names (in LAYOUT_BY_PATH_DIR). */
 int layout_lun_prefix(const struct spec *s, const struct spec_node *exporter, char **ret);

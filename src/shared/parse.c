@@ -22,6 +22,24 @@ int safe_atou32(const char *s, uint32_t *ret)
         return 0;
 }
 
+int safe_atou64(const char *s, uint64_t *ret)
+{
+        uint64_t v = 0;
+
+        if (!s || !*s)
+                return -EINVAL;
+        for (const char *p = s; *p; p++) {
+                unsigned d = (unsigned)(*p - '0');
+                if (*p < '0' || *p > '9')
+                        return -EINVAL;
+                if (v > (UINT64_MAX - d) / 10)
+                        return -ERANGE;
+                v = v * 10 + d;
+        }
+        *ret = v;
+        return 0;
+}
+
 static int hexval(char c)
 {
         if (c >= '0' && c <= '9')

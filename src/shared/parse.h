@@ -6,6 +6,7 @@
 
 /* Strict unsigned parse: decimal digits only, no sign, no space, no overflow. */
 int safe_atou32(const char *s, uint32_t *ret);
+int safe_atou64(const char *s, uint64_t *ret);
 
 /* Parse exactly 'digits' hex digits (no 0x prefix) into *ret. */
 int parse_hex_u32(const char *s, unsigned digits, uint32_t *ret);

@@ -5,6 +5,8 @@
  * nothing.
  */
 #include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,6 +65,7 @@ static void test_help_goes_to_stdout(void **state)
         struct exec_result r = run("help", NULL);
         assert_int_equal(r.status, 0);
         assert_non_null(strstr(r.out, "spec check|show"));
+        assert_non_null(strstr(r.out, "pool plan|create [OPTIONS]"));
         assert_string_equal(r.err, "");
         exec_result_clear(&r);
 
@@ -286,6 +289,240 @@ static void test_hostid(void **state)
         rmdir(dir);
 }
 
+/*
+ * hasan pool runs against a stand-in zpool and zfs on PATH that log every
+ * call: they answer discovery's questions (no such pool, none to import)
+ * and would record any create, export or destroy.
+ */
+static char fake_dir[] = "/tmp/hasan-test-cli-pool.XXXXXX";
+static char fake_calls[256];
+static char *saved_path;
+
+static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+        return remove(path) < 0 ? -1 : 0;
+}
+
+static int setup_fake_zfs(void **state)
+{
+        static const char *const tools[] = {"zpool", "zfs"};
+        char path[512], *newpath = NULL;
+
+        snprintf(fake_dir, sizeof(fake_dir), "/tmp/hasan-test-cli-pool.XXXXXX");
+        if (!mkdtemp(fake_dir))
+                return -1;
+        snprintf(fake_calls, sizeof(fake_calls), "%s/calls", fake_dir);
+        for (size_t i = 0; i < 2; i++) {
+                char *script = NULL;
+                int fd;
+
+                snprintf(path, sizeof(path), "%s/%s", fake_dir, tools[i]);
+                if (asprintf(&script,
+                             "#!/bin/sh\n"
+                             "echo \"%s $*\" >>'%s'\n"
+                             "case \"%s $1\" in\n"
+                             "'zpool list') echo \"cannot open '$6': no such pool\" >&2; exit 1;;\n"
+                             "'zpool import') echo 'no pools available to import' >&2; exit 1;;\n"
+                             "esac\n"
+                             "exit 0\n",
+                             tools[i], fake_calls, tools[i]) < 0)
+                        return -1;
+                fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+                if (fd < 0 || write(fd, script, strlen(script)) != (ssize_t)strlen(script))
+                        return -1;
+                close(fd);
+                free(script);
+        }
+        saved_path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+        if (!saved_path || asprintf(&newpath, "%s:%s", fake_dir, saved_path) < 0)
+                return -1;
+        setenv("PATH", newpath, 1);
+        free(newpath);
+        return 0;
+}
+
+static int teardown_fake_zfs(void **state)
+{
+        if (saved_path)
+                setenv("PATH", saved_path, 1);
+        free(saved_path);
+        saved_path = NULL;
+        return nftw(fake_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* What the stand-ins were asked, "" when nothing. */
+static char *fake_calls_log(void)
+{
+        char *buf = calloc(1, 65536);
+        FILE *f = fopen(fake_calls, "re");
+
+        assert_non_null(buf);
+        if (f) {
+                size_t n = fread(buf, 1, 65535, f);
+                buf[n] = '\0';
+                fclose(f);
+        }
+        return buf;
+}
+
+static void test_pool_create_without_yes_changes_nothing(void **state)
+{
+        struct exec_result r =
+            run("pool", "create", "--config", fixture_good, "--node", "storage-a", NULL);
+        char *calls;
+
+        assert_int_equal(r.status, 2);
+        assert_string_equal(r.out, "");
+        assert_non_null(strstr(r.err, "cannot create pool 'san-pool': this needs --yes"));
+        /* It says what it would do: the exact commands. */
+        assert_non_null(strstr(r.err, "  zpool create -o multihost=on -o cachefile=none -o "
+                                      "ashift=12 -o autotrim=on -O compression=lz4"));
+        assert_non_null(strstr(r.err, " log mirror /dev/disk/by-id/nvme-INTEL_SSDPED1D280GA_"
+                                      "PHMB000100A1 /dev/disk/by-path/ip-10.10.10.2:3260-iscsi-"
+                                      "iqn.2025-01.lab.home:storage-b-lun-4\n"));
+        assert_non_null(strstr(r.err, "  zfs create -V 100G -o volblocksize=64k "
+                                      "san-pool/iscsi/vm-proxmox-a\n"));
+        assert_non_null(strstr(r.err, "  zpool export san-pool\n"));
+        exec_result_clear(&r);
+
+        r = run("pool", "create", "--wipe", "--config", fixture_good, "--node", "storage-a", NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "erase every signature"));
+        assert_non_null(strstr(r.err, "'hasan pool create --yes --wipe'"));
+        exec_result_clear(&r);
+
+        /* Not even a question to ZFS. */
+        calls = fake_calls_log();
+        assert_string_equal(calls, "");
+        free(calls);
+}
+
+static void test_pool_refuses_an_invalid_description(void **state)
+{
+        struct exec_result r = run("pool", "plan", "--config", fixture_broken, NULL);
+        char *calls;
+
+        assert_int_equal(r.status, 2);
+        assert_string_equal(r.out, "");
+        assert_non_null(strstr(r.err, "$.nodes[1].disks.data: node 'storage-b' declares 3 data"));
+        assert_non_null(strstr(r.err, "cannot plan the pool: the cluster description"));
+        assert_non_null(strstr(r.err, "has 10 problems"));
+        exec_result_clear(&r);
+
+        r = run("pool", "create", "--yes", "--wipe", "--config", fixture_broken, NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "cannot create the pool: the cluster description"));
+        exec_result_clear(&r);
+
+        r = run("pool", "plan", "--config", "/nonexistent/cluster.json", NULL);
+        assert_int_equal(r.status, 1);
+        assert_non_null(strstr(r.err, "cannot read cluster description '/nonexistent/"));
+        exec_result_clear(&r);
+
+        calls = fake_calls_log();
+        assert_string_equal(calls, "");
+        free(calls);
+}
+
+static void test_pool_plan_and_create_refuse_missing_disks(void **state)
+{
+        struct exec_result r =
+            run("pool", "plan", "--config", fixture_good, "--node", "storage-a", NULL);
+        json_object *o, *v;
+        char *calls;
+
+        /* This machine has none of the fixture's disks: a plan with problems, exit 1. */
+        assert_int_equal(r.status, 1);
+        assert_non_null(strstr(r.out, "pool 'san-pool': storage-a's disks mirrored with "
+                                      "storage-b's LUNs"));
+        assert_non_null(strstr(r.out, "problems:\n"));
+        assert_non_null(strstr(r.out, "storage-a's data disk 0 does not exist"));
+        assert_non_null(strstr(r.out, "storage-b's LUN 4 (its slog disk 0) does not exist"));
+        assert_non_null(strstr(r.out, "imported here      no\n"));
+        assert_non_null(strstr(r.out, "  zpool export san-pool\n"));
+        assert_non_null(strstr(r.out, "nothing can be created until they are fixed"));
+        exec_result_clear(&r);
+
+        r = run("pool", "plan", "--json", "--config", fixture_good, "--node", "storage-b", NULL);
+        assert_int_equal(r.status, 1);
+        o = json_tokener_parse(r.out);
+        assert_non_null(o);
+        assert_true(json_object_object_get_ex(o, "clean", &v));
+        assert_false(json_object_get_boolean(v));
+        assert_true(json_object_object_get_ex(o, "peer", &v));
+        assert_string_equal(json_object_get_string(v), "storage-a");
+        assert_true(json_object_object_get_ex(o, "commands", &v));
+        assert_int_equal(json_object_array_length(v), 13);
+        assert_true(json_object_object_get_ex(o, "problems", &v));
+        assert_true(json_object_array_length(v) >= 10);
+        json_object_put(o);
+        exec_result_clear(&r);
+
+        r = run("pool", "create", "--yes", "--config", fixture_good, "--node", "storage-a", NULL);
+        assert_int_equal(r.status, 1);
+        assert_non_null(strstr(r.err, "cannot create pool 'san-pool' on storage-a:"));
+        assert_non_null(strstr(r.err, "storage-a's data disk 0 does not exist"));
+        exec_result_clear(&r);
+
+        /* ZFS was asked questions, never told to do anything. */
+        calls = fake_calls_log();
+        assert_null(strstr(calls, "zpool create"));
+        assert_null(strstr(calls, "zfs "));
+        assert_null(strstr(calls, "destroy"));
+        assert_non_null(strstr(calls, "zpool list -H -o name san-pool\n"));
+        assert_non_null(strstr(calls, "zpool import -d /dev/disk/by-id -d /dev/disk/by-path\n"));
+        free(calls);
+}
+
+static void test_pool_usage_errors(void **state)
+{
+        struct exec_result r = run("pool", NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "missing pool verb"));
+        exec_result_clear(&r);
+
+        r = run("pool", "destroy", NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "unknown pool verb 'destroy'"));
+        exec_result_clear(&r);
+
+        r = run("pool", "plan", "extra", NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "unexpected argument 'extra' for 'pool plan'"));
+        exec_result_clear(&r);
+
+        r = run("pool", "--help", NULL);
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.out, "hasan pool create --yes"));
+        exec_result_clear(&r);
+
+        /* Options belong to their verb: --json is plan's, --yes is create's. */
+        r = run("pool", "create", "--json", "--config", fixture_good, NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "unrecognized option '--json'"));
+        exec_result_clear(&r);
+
+        r = run("pool", "plan", "--yes", "--config", fixture_good, NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "unrecognized option '--yes'"));
+        exec_result_clear(&r);
+
+        r = run("pool", "create", "--help", NULL);
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.out, "hasan pool plan"));
+        exec_result_clear(&r);
+
+        r = run("pool", "plan", "--config", fixture_good, "--node", "quorum", NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "'quorum' is a quorum node"));
+        exec_result_clear(&r);
+
+        r = run("pool", "plan", "--config", fixture_good, "--node", "storage-z", NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "'storage-z' is not a node of"));
+        exec_result_clear(&r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -300,6 +537,13 @@ int main(void)
             cmocka_unit_test(test_spec_usage_errors),
             cmocka_unit_test(test_spec_show),
             cmocka_unit_test(test_hostid),
+            cmocka_unit_test_setup_teardown(test_pool_create_without_yes_changes_nothing,
+                                            setup_fake_zfs, teardown_fake_zfs),
+            cmocka_unit_test_setup_teardown(test_pool_refuses_an_invalid_description,
+                                            setup_fake_zfs, teardown_fake_zfs),
+            cmocka_unit_test_setup_teardown(test_pool_plan_and_create_refuse_missing_disks,
+                                            setup_fake_zfs, teardown_fake_zfs),
+            cmocka_unit_test(test_pool_usage_errors),
         };
         return cmocka_run_group_tests_name("cli", tests, setup, NULL);
 }
