@@ -103,7 +103,11 @@ static char *metadata_text(void)
         assert_non_null(f);
         assert_int_equal(ocf_print_metadata(&agent, f), 0);
         fclose(f);
-        return buf;
+        /* A heap copy: gcc -O3 takes buf (whose address open_memstream kept) for a dangling local. */
+        char *text = strdup(buf);
+        assert_non_null(text);
+        free(buf);
+        return text;
 }
 
 static void test_metadata_content(void **state)
@@ -127,10 +131,14 @@ static void test_metadata_content(void **state)
         assert_non_null(strstr(xml, "<action name=\"validate-all\" timeout=\"20s\" />"));
         assert_non_null(strstr(xml, "</actions>\n</resource-agent>\n"));
         /* The pool parameter has no default: no default attribute. */
-        char *pool = strstr(xml, "<parameter name=\"pool\"");
-        char *end = strstr(pool, "</parameter>");
-        *end = '\0';
-        assert_null(strstr(pool, "default="));
+        const char *pool = strstr(xml, "<parameter name=\"pool\"");
+        assert_non_null(pool);
+        const char *end = strstr(pool, "</parameter>");
+        assert_non_null(end);
+        char *param = strndup(pool, (size_t)(end - pool));
+        assert_non_null(param);
+        assert_null(strstr(param, "default="));
+        free(param);
         free(xml);
 }
 
