@@ -19,6 +19,7 @@
 #include "lib/fence.h"
 #include "shared/macro.h"
 #include "shared/parse.h"
+#include "shared/xml.h"
 
 /* ---- agents ---- */
 
@@ -755,30 +756,6 @@ int fence_options_load_credential(struct fence_options *o, struct fence_diag *d)
 
 /* ---- metadata and manual ---- */
 
-static void xml_escaped(FILE *f, const char *s)
-{
-        for (; *s; s++)
-                switch (*s) {
-                case '&':
-                        fputs("&amp;", f);
-                        break;
-                case '<':
-                        fputs("&lt;", f);
-                        break;
-                case '>':
-                        fputs("&gt;", f);
-                        break;
-                case '"':
-                        fputs("&quot;", f);
-                        break;
-                case '\'':
-                        fputs("&apos;", f);
-                        break;
-                default:
-                        fputc(*s, f);
-                }
-}
-
 /* Agent-specific default and description of a parameter. */
 static const char *param_default(const struct fence_agent *a, const struct param *p, char *buf,
                                  size_t size)
@@ -815,15 +792,15 @@ static void metadata_param(FILE *f, const struct fence_agent *a, const struct pa
         else if (p->deprecated)
                 fprintf(f, " obsoletes=\"%s\"", p->deprecated);
         fputs(">\n\t\t<getopt mixed=\"", f);
-        xml_escaped(f, p->mixed);
+        xml_put_escaped(f, p->mixed);
         fprintf(f, "\" />\n\t\t<content type=\"%s\"", p->type);
         if (deflt) {
                 fputs(" default=\"", f);
-                xml_escaped(f, deflt);
+                xml_put_escaped(f, deflt);
                 fputc('"', f);
         }
         fputs(" />\n\t\t<shortdesc lang=\"en\">", f);
-        xml_escaped(f, param_shortdesc(a, p));
+        xml_put_escaped(f, param_shortdesc(a, p));
         fputs("</shortdesc>\n\t</parameter>\n", f);
 }
 
@@ -848,13 +825,13 @@ int fence_metadata(const struct fence_agent *a, char **ret)
         if (!f)
                 return -errno;
         fputs("<?xml version=\"1.0\" ?>\n<resource-agent name=\"", f);
-        xml_escaped(f, a->name);
+        xml_put_escaped(f, a->name);
         fputs("\" shortdesc=\"", f);
-        xml_escaped(f, a->shortdesc);
+        xml_put_escaped(f, a->shortdesc);
         fputs("\" >\n<longdesc>", f);
-        xml_escaped(f, a->longdesc);
+        xml_put_escaped(f, a->longdesc);
         fputs("</longdesc>\n<vendor-url>", f);
-        xml_escaped(f, a->vendor_url);
+        xml_put_escaped(f, a->vendor_url);
         fputs("</vendor-url>\n<parameters>\n", f);
         for (size_t i = 0; i < ELEMENTSOF(params); i++) {
                 const struct param *p = &params[i];

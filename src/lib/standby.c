@@ -35,18 +35,6 @@ unsigned standby_guard_plan(enum standby_guard_verb verb, bool in_standby, bool 
         }
 }
 
-bool pcmk_value_is_true(const char *value)
-{
-        static const char *const yes[] = {"on", "yes", "y", "true", "1"};
-
-        if (!value)
-                return false;
-        for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
-                if (strcasecmp(value, yes[i]) == 0)
-                        return true;
-        return false;
-}
-
 /* The part of s between the first 'open' and the following 'close', or NULL. */
 static const char *section(const char *s, const char *open, const char *close, size_t *ret_len)
 {

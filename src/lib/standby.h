@@ -41,9 +41,6 @@ enum {
  */
 unsigned standby_guard_plan(enum standby_guard_verb verb, bool in_standby, bool marker);
 
-/* Pacemaker's notion of a true attribute value: on, yes, y, true, 1 (any case). */
-bool pcmk_value_is_true(const char *value);
-
 /* One node as `crm_mon --output-as=xml` reports it. */
 struct crm_mon_node {
         bool online;

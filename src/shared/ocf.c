@@ -8,6 +8,8 @@
 
 #include "shared/log.h"
 #include "shared/ocf.h"
+#include "shared/parse.h"
+#include "shared/xml.h"
 
 /* The action ocf_main() is running, for ocf_is_probe(). */
 static const char *current_action;
@@ -52,14 +54,7 @@ const char *ocf_reskey(const struct ocf_agent *agent, const char *name)
 
 bool ocf_is_true(const char *value)
 {
-        static const char *const yes[] = {"yes", "true", "on", "y", "1"};
-
-        if (!value)
-                return false;
-        for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
-                if (strcasecmp(value, yes[i]) == 0)
-                        return true;
-        return false;
+        return pcmk_value_is_true(value);
 }
 
 bool ocf_is_probe(void)
@@ -70,36 +65,11 @@ bool ocf_is_probe(void)
                (!interval || strcmp(interval, "0") == 0);
 }
 
-/* Text with the five XML special characters escaped. */
-static void put_escaped(FILE *f, const char *s)
-{
-        for (; s && *s; s++)
-                switch (*s) {
-                case '&':
-                        fputs("&amp;", f);
-                        break;
-                case '<':
-                        fputs("&lt;", f);
-                        break;
-                case '>':
-                        fputs("&gt;", f);
-                        break;
-                case '"':
-                        fputs("&quot;", f);
-                        break;
-                case '\'':
-                        fputs("&apos;", f);
-                        break;
-                default:
-                        fputc(*s, f);
-                }
-}
-
 static void put_action(FILE *f, const char *name, unsigned timeout_s, unsigned interval_s,
                        unsigned depth)
 {
         fprintf(f, "<action name=\"");
-        put_escaped(f, name);
+        xml_put_escaped(f, name);
         fprintf(f, "\" timeout=\"%us\"", timeout_s);
         if (interval_s > 0)
                 fprintf(f, " interval=\"%us\" depth=\"%u\"", interval_s, depth);
@@ -111,29 +81,29 @@ int ocf_print_metadata(const struct ocf_agent *agent, FILE *f)
         fprintf(f, "<?xml version=\"1.0\"?>\n"
                    "<!DOCTYPE resource-agent SYSTEM \"ra-api-1.dtd\">\n"
                    "<resource-agent name=\"");
-        put_escaped(f, agent->name);
+        xml_put_escaped(f, agent->name);
         fprintf(f, "\" version=\"");
-        put_escaped(f, agent->version);
+        xml_put_escaped(f, agent->version);
         fprintf(f, "\">\n<version>1.0</version>\n\n<longdesc lang=\"en\">\n");
-        put_escaped(f, agent->longdesc);
+        xml_put_escaped(f, agent->longdesc);
         fprintf(f, "\n</longdesc>\n<shortdesc lang=\"en\">");
-        put_escaped(f, agent->shortdesc);
+        xml_put_escaped(f, agent->shortdesc);
         fprintf(f, "</shortdesc>\n\n<parameters>\n");
 
         for (size_t i = 0; i < agent->n_params; i++) {
                 const struct ocf_param *p = &agent->params[i];
                 fprintf(f, "<parameter name=\"");
-                put_escaped(f, p->name);
+                xml_put_escaped(f, p->name);
                 fprintf(f, "\" unique=\"%d\" required=\"%d\">\n<longdesc lang=\"en\">\n",
                         p->unique ? 1 : 0, p->required ? 1 : 0);
-                put_escaped(f, p->longdesc);
+                xml_put_escaped(f, p->longdesc);
                 fprintf(f, "\n</longdesc>\n<shortdesc lang=\"en\">");
-                put_escaped(f, p->shortdesc);
+                xml_put_escaped(f, p->shortdesc);
                 fprintf(f, "</shortdesc>\n<content type=\"%s\"",
                         p->content < _OCF_CONTENT_MAX ? content_names[p->content] : "string");
                 if (p->default_value) {
                         fprintf(f, " default=\"");
-                        put_escaped(f, p->default_value);
+                        xml_put_escaped(f, p->default_value);
                         fputc('"', f);
                 }
                 fprintf(f, " />\n</parameter>\n\n");

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 #include "shared/parse.h"
 
@@ -83,4 +84,16 @@ int unhex(const char *s, size_t n_chars, uint8_t *out, size_t out_size)
 bool string_has_prefix(const char *s, const char *prefix)
 {
         return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool pcmk_value_is_true(const char *value)
+{
+        static const char *const yes[] = {"on", "yes", "y", "true", "1"};
+
+        if (!value)
+                return false;
+        for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+                if (strcasecmp(value, yes[i]) == 0)
+                        return true;
+        return false;
 }

@@ -15,3 +15,6 @@ int parse_hex_u32(const char *s, unsigned digits, uint32_t *ret);
 int unhex(const char *s, size_t n_chars, uint8_t *out, size_t out_size);
 
 bool string_has_prefix(const char *s, const char *prefix);
+
+/* Pacemaker's notion of true: yes, true, on, y or 1 (any case). NULL is false. */
+bool pcmk_value_is_true(const char *value);

@@ -103,7 +103,7 @@ static char *metadata_text(void)
         assert_non_null(f);
         assert_int_equal(ocf_print_metadata(&agent, f), 0);
         fclose(f);
-        /* A heap copy: gcc -O3 takes buf (whose address open_memstream kept) for a dangling local. */
+        /* A heap copy: gcc -O3 takes buf (open_memstream kept its address) for a dangling local. */
         char *text = strdup(buf);
         assert_non_null(text);
         free(buf);

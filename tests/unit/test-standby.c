@@ -24,6 +24,7 @@
 
 #include "exec-util.h"
 #include "lib/standby.h"
+#include "shared/parse.h"
 #include "shared/fileio.h"
 
 /* ---- the decision ---- */
