@@ -165,5 +165,5 @@ static const struct verb verbs[] = {
 
 int cmd_initiator(int argc, char **argv)
 {
-        return dispatch_verb("initiator", verbs, ELEMENTSOF(verbs), argc, argv);
+        return dispatch_verb("initiator", verbs, ELEMENTSOF(verbs), argc - 1, argv + 1);
 }
