@@ -79,22 +79,25 @@ void iscsi_luns_free(struct iscsi_lun *l, size_t n)
         free(l);
 }
 
-/* H of the ".../hostH/sessionN" the session's device link points at. */
+/*
+ * H of the ".../hostH/sessionN" device the session's "device" link leads
+ * to (the link itself is relative: "../../../sessionN").
+ */
 static int session_host(const char *sysfs, unsigned id, unsigned *ret)
 {
-        char path[PATH_MAX], target[PATH_MAX];
+        char path[PATH_MAX], *resolved;
         const char *h;
-        ssize_t k;
+        int r = 0;
 
         snprintf(path, sizeof(path), "%s/class/iscsi_session/session%u/device", root_of(sysfs), id);
-        k = readlink(path, target, sizeof(target) - 1);
-        if (k < 0)
+        resolved = realpath(path, NULL);
+        if (!resolved)
                 return -errno;
-        target[k] = '\0';
-        h = strstr(target, "/host");
+        h = strstr(resolved, "/host");
         if (!h || sscanf(h, "/host%u/", ret) != 1)
-                return -EBADMSG;
-        return 0;
+                r = -EBADMSG;
+        free(resolved);
+        return r;
 }
 
 static int compare_sessions(const void *a, const void *b)
