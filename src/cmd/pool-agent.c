@@ -30,6 +30,9 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <poll.h>
 #include <signal.h>
 #include <syslog.h>
@@ -53,6 +56,7 @@
 #include "shared/macro.h"
 #include "shared/ocf.h"
 #include "shared/parse.h"
+#include "shared/spawn.h"
 
 #define RESCAN_TIMEOUT_MS 5000u
 #define SETTLE_TIMEOUT_MS 10000u
@@ -205,6 +209,36 @@ static int export_own_disks(const struct ocf_agent *a, const struct spec *s,
 }
 
 /*
+ * While this node exported its disks, the peer wrote them through iSCSI,
+ * partition tables included (ZFS partitions whole disks): this kernel never
+ * saw those tables. Re-read each local disk's partition table and let udev
+ * make the -partN links, or the import finds no label on them.
+ */
+static void reread_local_partitions(const struct spec_node *self)
+{
+        struct backend_disk *disks = NULL;
+        int n = layout_disks(self, &disks);
+
+        for (int i = 0; i < n; i++) {
+                _cleanup_close_ int fd = open(disks[i].path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+                if (fd < 0 || ioctl(fd, BLKRRPART) < 0)
+                        log_warning("cannot re-read the partition table of %s: %m",
+                                    disks[i].path);
+        }
+        free(disks);
+        if (n > 0) {
+                char *argv[] = {"udevadm", "settle", "--timeout=15", NULL};
+                struct spawn_options o = {.timeout_ms = 20000};
+                struct spawn_result res = {0};
+
+                if (spawn_run(argv, &o, &res) < 0 || !spawn_result_success(&res))
+                        log_warning("udevadm settle did not finish; importing anyway");
+                spawn_result_clear(&res);
+        }
+}
+
+/*
  * Rescan this node's sessions to target_iqn that are logged in. Returns the
  * number of such sessions.
  */
@@ -334,6 +368,7 @@ static enum ocf_exit pool_start(const struct ocf_agent *a)
 
         if (unexport_own_disks(self) < 0)
                 goto out;
+        reread_local_partitions(self);
 
         peer = layout_peer(s, self);
         if (peer && peer->backend) {
