@@ -211,8 +211,9 @@ static int export_own_disks(const struct ocf_agent *a, const struct spec *s,
 /*
  * While this node exported its disks, the peer wrote them through iSCSI,
  * partition tables included (ZFS partitions whole disks): this kernel never
- * saw those tables. Re-read each local disk's partition table and let udev
- * make the -partN links, or the import finds no label on them.
+ * saw those tables. Re-read each local disk's partition table (udev makes
+ * the -partN links; udev_settle() waits for them), or the import finds no
+ * label on them.
  */
 static void reread_local_partitions(const struct spec_node *self)
 {
@@ -227,15 +228,22 @@ static void reread_local_partitions(const struct spec_node *self)
                                     disks[i].path);
         }
         free(disks);
-        if (n > 0) {
-                char *argv[] = {"udevadm", "settle", "--timeout=15", NULL};
-                struct spawn_options o = {.timeout_ms = 20000};
-                struct spawn_result res = {0};
+}
 
-                if (spawn_run(argv, &o, &res) < 0 || !spawn_result_success(&res))
-                        log_warning("udevadm settle did not finish; importing anyway");
-                spawn_result_clear(&res);
-        }
+/*
+ * Wait until udev has handled what the kernel reported so far: the -partN
+ * links of re-read local disks and of newly scanned LUNs (the kernel reads
+ * a new disk's partitions as it adds it; udev links them a moment later).
+ */
+static void udev_settle(void)
+{
+        char *argv[] = {"udevadm", "settle", "--timeout=15", NULL};
+        struct spawn_options o = {.timeout_ms = 20000};
+        struct spawn_result res = {0};
+
+        if (spawn_run(argv, &o, &res) < 0 || !spawn_result_success(&res))
+                log_warning("udevadm settle did not finish; importing anyway");
+        spawn_result_clear(&res);
 }
 
 /*
@@ -387,6 +395,7 @@ static enum ocf_exit pool_start(const struct ocf_agent *a)
                                  "halves",
                                  peer->backend->target_iqn);
         }
+        udev_settle();
         t_peer = now_ms();
         if (missing >= 0)
                 phase("phase peer-luns: %zu of %zu of %s's LUNs present after %llu ms",
