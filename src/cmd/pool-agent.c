@@ -9,7 +9,8 @@
  *             most peer_wait seconds) for the peer's LUNs, so that a planned
  *             failover imports every mirror whole; a peer whose session is
  *             not logged in (dead, fenced) is not waited for,
- *          3. zpool import -f -o cachefile=none -d ... (multihost's activity
+ *          3. zpool import -f -o cachefile=none -d /dev/disk/by-vdev (names
+ *             that mean the same disk on both nodes; multihost's activity
  *             check runs; -f does not skip it), and wait until the pool's
  *             state settles.
  * stop     zpool export; when busy, local processes using the pool's file
@@ -74,9 +75,11 @@ static const struct ocf_param pool_params[] = {
      "The cluster description (nodes, disks, backend targets)."},
     {"node", OCF_CONTENT_STRING, false, false, NULL, "this node's name",
      "This node's name in the description; default: the short host name."},
-    {"import_dirs", OCF_CONTENT_STRING, false, false, "/dev/disk/by-id /dev/disk/by-path",
+    {"import_dirs", OCF_CONTENT_STRING, false, false, "/dev/disk/by-vdev",
      "directories searched for the pool's devices",
-     "Space-separated directories zpool import searches (-d): stable names only."},
+     "Space-separated directories zpool import searches (-d). The default holds the names "
+     "that mean the same disk on both nodes (/etc/zfs/vdev_id.conf): a mirror half recorded "
+     "under a name only one node has could not be brought back on the other."},
     {"peer_wait", OCF_CONTENT_INTEGER, false, false, "20", "seconds to wait for the peer's LUNs",
      "How long start waits for the peer's backend LUNs when its session is logged in."},
     {"cred_store", OCF_CONTENT_STRING, false, false, HASAN_CRED_STORE, "credential store",
@@ -224,8 +227,7 @@ static void reread_local_partitions(const struct spec_node *self)
                 _cleanup_close_ int fd = open(disks[i].path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
                 if (fd < 0 || ioctl(fd, BLKRRPART) < 0)
-                        log_warning("cannot re-read the partition table of %s: %m",
-                                    disks[i].path);
+                        log_warning("cannot re-read the partition table of %s: %m", disks[i].path);
         }
         free(disks);
 }
@@ -609,8 +611,9 @@ static enum ocf_exit pool_stop(const struct ocf_agent *a)
 static bool leaf_needs_online(const struct zpool_leaf *l)
 {
         return l->path && l->state &&
-               (strcmp(l->state, "UNAVAIL") == 0 || strcmp(l->state, "REMOVED") == 0 ||
-                strcmp(l->state, "FAULTED") == 0 || strcmp(l->state, "OFFLINE") == 0);
+               (strcmp(l->state, "UNAVAIL") == 0 || strcmp(l->state, "CANT_OPEN") == 0 ||
+                strcmp(l->state, "REMOVED") == 0 || strcmp(l->state, "FAULTED") == 0 ||
+                strcmp(l->state, "OFFLINE") == 0);
 }
 
 /* Bring back the mirror halves whose devices are there again. */

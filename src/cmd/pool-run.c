@@ -5,6 +5,12 @@
  *      this node, 1 when not. For ExecCondition= of units that must act
  *      only where the pool is (sanoid).
  *
+ * hasan pool vdev-conf [--config FILE] [--node NAME]
+ *      Print /etc/zfs/vdev_id.conf for this node: an alias per disk of both
+ *      storage nodes, so /dev/disk/by-vdev/<node>-<class><index> names the
+ *      same disk on both (the local by-id disk on its own node, the LUN's
+ *      by-path name on the peer).
+ *
  * hasan pool scrub [--if-idle] [--quiet-hours HOURS] [--config FILE] [POOL]
  *      Start a scrub. With --if-idle (the monthly timer) do nothing, and
  *      exit 0, on the node that does not hold the pool, while a scrub or
@@ -21,6 +27,7 @@
 #include "config.h"
 #include "cmd/commands.h"
 #include "cmd/pool-agent.h"
+#include "lib/layout.h"
 #include "lib/spec.h"
 #include "lib/zpool.h"
 #include "shared/log.h"
@@ -167,5 +174,68 @@ int pool_verb_scrub(int argc, char **argv)
                 return EXIT_FAIL;
         }
         printf("%s: scrub started\n", pool);
+        return EXIT_OK;
+}
+
+int pool_verb_vdev_conf(int argc, char **argv)
+{
+        static const struct option options[] = {
+            {"config", required_argument, NULL, 'c'},
+            {"node", required_argument, NULL, 'N'},
+            {"help", no_argument, NULL, 'h'},
+            {},
+        };
+        const char *config = HASAN_CLUSTER_JSON, *node = NULL;
+        struct spec_problems problems = {0};
+        const struct spec_node *self;
+        struct spec *s = NULL;
+        char *text = NULL;
+        int c, r;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "+c:N:h", options, NULL)) >= 0)
+                switch (c) {
+                case 'c':
+                        config = optarg;
+                        break;
+                case 'N':
+                        node = optarg;
+                        break;
+                case 'h':
+                        printf("usage: hasan pool vdev-conf [--config FILE] [--node NAME]\n");
+                        return EXIT_OK;
+                default:
+                        return EXIT_USAGE;
+                }
+        if (optind < argc) {
+                log_error("unrecognized argument '%s'", argv[optind]);
+                return EXIT_USAGE;
+        }
+        r = spec_load_file(config, &s, &problems);
+        if (r < 0) {
+                log_error("cannot read %s: %s", config, strerror(-r));
+                return EXIT_FAIL;
+        }
+        if (problems.n > 0) {
+                log_error("%s is invalid: %s: %s", config, problems.items[0].path,
+                          problems.items[0].message);
+                spec_problems_clear(&problems);
+                spec_free(s);
+                return EXIT_USAGE;
+        }
+        r = layout_local_node(s, node, &self);
+        if (r < 0) {
+                log_error("%s is not a storage node of %s", node ? node : "this host", config);
+                spec_free(s);
+                return EXIT_FAIL;
+        }
+        r = layout_vdev_conf(s, self, &text);
+        spec_free(s);
+        if (r < 0) {
+                log_error("cannot compose vdev_id.conf: %s", strerror(-r));
+                return EXIT_FAIL;
+        }
+        fputs(text, stdout);
+        free(text);
         return EXIT_OK;
 }

@@ -573,6 +573,8 @@ static const struct verb pool_verbs[] = {
      "create the pool and its datasets, and export it"},
     {"is-imported", 0, VERB_ANY, pool_verb_is_imported, "is-imported [POOL]",
      "exit 0 when the pool is imported on this node"},
+    {"vdev-conf", 0, VERB_ANY, pool_verb_vdev_conf, "vdev-conf [--node NAME]",
+     "print /etc/zfs/vdev_id.conf: the pool's names for the disks of both nodes"},
     {"scrub", 0, VERB_ANY, pool_verb_scrub, "scrub [--if-idle] [--quiet-hours H] [POOL]",
      "start a scrub (--if-idle: only where the pool is and no resilver is fresh)"},
 };

@@ -97,3 +97,71 @@ int layout_lun_path(const struct spec *s, const struct spec_node *exporter, unsi
                 return -ENOMEM;
         return 0;
 }
+
+int layout_vdev_alias(const struct spec_node *owner, const struct backend_disk *d, char **ret)
+{
+        if (asprintf(ret, "%s-%s%u", owner->name, disk_class_to_string(d->class), d->class_index) <
+            0)
+                return -ENOMEM;
+        return 0;
+}
+
+int layout_vdev_path(const struct spec_node *owner, const struct backend_disk *d, char **ret)
+{
+        _cleanup_free_ char *alias = NULL;
+
+        if (layout_vdev_alias(owner, d, &alias) < 0 ||
+            asprintf(ret, LAYOUT_VDEV_DIR "/%s", alias) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+/* Append the alias lines of owner's disks, as self sees them, to f. */
+static int vdev_conf_node(FILE *f, const struct spec *s, const struct spec_node *self,
+                          const struct spec_node *owner)
+{
+        struct backend_disk *disks = NULL;
+        int n = layout_disks(owner, &disks), r = 0;
+
+        if (n < 0)
+                return n;
+        for (int i = 0; i < n && r == 0; i++) {
+                _cleanup_free_ char *alias = NULL, *lun = NULL;
+
+                r = layout_vdev_alias(owner, &disks[i], &alias);
+                if (r == 0 && owner != self)
+                        r = layout_lun_path(s, owner, disks[i].lun, &lun);
+                if (r == 0)
+                        fprintf(f, "alias %s %s\n", alias, owner == self ? disks[i].path : lun);
+        }
+        free(disks);
+        return r;
+}
+
+int layout_vdev_conf(const struct spec *s, const struct spec_node *self, char **ret)
+{
+        const struct spec_node *peer = layout_peer(s, self);
+        char *text = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&text, &size);
+        int r;
+
+        if (!f)
+                return -ENOMEM;
+        fprintf(f,
+                "# The pool's disks by names that mean the same disk on both storage\n"
+                "# nodes (/dev/disk/by-vdev/<node>-<class><index>), written by\n"
+                "# 'hasan pool vdev-conf' for %s from the cluster description.\n",
+                self->name);
+        r = vdev_conf_node(f, s, self, self);
+        if (r == 0 && peer)
+                r = vdev_conf_node(f, s, self, peer);
+        if (fclose(f) != 0 && r == 0)
+                r = -ENOMEM;
+        if (r < 0) {
+                free(text);
+                return r;
+        }
+        *ret = text;
+        return 0;
+}

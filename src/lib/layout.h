@@ -13,6 +13,13 @@
  *    (the name udev's path_id gives an iSCSI LUN).
  *  - The local node is the storage node whose name equals this host's short
  *    host name, unless the caller names it.
+ *  - The pool names every disk by an alias that means the same disk on both
+ *    nodes: /dev/disk/by-vdev/<node>-<class><index> ("storage-a-data0"),
+ *    made by ZFS's vdev_id udev helper from /etc/zfs/vdev_id.conf, which
+ *    points it at the local by-id name on the disk's own node and at the
+ *    LUN's by-path name on the peer. A path that exists on one node only
+ *    would leave a mirror half that went away unusable on the other node
+ *    after a failover, even once its device is back.
  */
 
 #include <stddef.h>
@@ -56,6 +63,22 @@ int layout_local_node(const struct spec *s, const char *name, const struct spec_
  */
 int layout_lun_path(const struct spec *s, const struct spec_node *exporter, unsigned lun,
                     char **ret);
+
+#define LAYOUT_VDEV_DIR "/dev/disk/by-vdev"
+
+/* "<node>-<class><index>" ("storage-a-data0"): the disk's alias. Returns 0 or -ENOMEM. */
+int layout_vdev_alias(const struct spec_node *owner, const struct backend_disk *d, char **ret);
+
+/* LAYOUT_VDEV_DIR "/<alias>". Returns 0 or -ENOMEM. */
+int layout_vdev_path(const struct spec_node *owner, const struct backend_disk *d, char **ret);
+
+/*
+ * /etc/zfs/vdev_id.conf for node self: an alias line per disk of both
+ * storage nodes (own disks by their by-id path, the peer's by its LUN's
+ * by-path name). Returns 0, -EINVAL (a node without backend or storage
+ * address) or -ENOMEM; *ret is NUL-terminated text.
+ */
+int layout_vdev_conf(const struct spec *s, const struct spec_node *self, char **ret);
 
 /* "ip-<addr>:<port>-iscsi-<iqn>-lun-": the common prefix of those names (in LAYOUT_BY_PATH_DIR). */
 int layout_lun_prefix(const struct spec *s, const struct spec_node *exporter, char **ret);

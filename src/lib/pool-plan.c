@@ -51,8 +51,11 @@ void pool_zfs_fact_clear(struct pool_zfs_fact *z)
 
 static void devices_free(struct pool_device *d, size_t n)
 {
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
                 blockdev_info_clear(&d[i].dev);
+                free(d[i].vdev);
+                free(d[i].vdev_resolved);
+        }
         free(d);
 }
 
@@ -77,8 +80,9 @@ void pool_facts_clear(struct pool_facts *f)
 }
 
 /* Fill devs[0..n) from disks in LUN order; remote ones get the exporter's by-path names. */
-static int devices_from_layout(const struct spec *s, const struct spec_node *exporter,
-                               const struct backend_disk *disks, size_t n, struct pool_device **ret)
+static int devices_from_layout(const struct spec *s, const struct spec_node *owner,
+                               const struct spec_node *exporter, const struct backend_disk *disks,
+                               size_t n, struct pool_device **ret)
 {
         struct pool_device *devs = calloc(n ? n : 1, sizeof(*devs));
         int r = 0;
@@ -93,6 +97,8 @@ static int devices_from_layout(const struct spec *s, const struct spec_node *exp
                         r = layout_lun_path(s, exporter, disks[i].lun, &devs[i].dev.path);
                 else if (!(devs[i].dev.path = strdup(disks[i].path)))
                         r = -ENOMEM;
+                if (r == 0)
+                        r = layout_vdev_path(owner, &disks[i], &devs[i].vdev);
         }
         if (r < 0) {
                 devices_free(devs, n);
@@ -141,11 +147,11 @@ int pool_facts_layout(const struct spec *s, const struct spec_node *local, struc
                 r = nr;
                 goto fail;
         }
-        r = devices_from_layout(s, NULL, ld, (size_t)nl, &f.local);
+        r = devices_from_layout(s, local, NULL, ld, (size_t)nl, &f.local);
         if (r < 0)
                 goto fail;
         f.n_local = (size_t)nl;
-        r = devices_from_layout(s, peer, rd, (size_t)nr, &f.remote);
+        r = devices_from_layout(s, peer, peer, rd, (size_t)nr, &f.remote);
         if (r < 0)
                 goto fail;
         f.n_remote = (size_t)nr;
@@ -325,6 +331,20 @@ static int look_importable(struct pool_facts *f)
         return r;
 }
 
+/* Where each device's by-vdev name leads on this node (NULL: nowhere), looked up in dir. */
+static void resolve_vdev_names(struct pool_device *d, size_t n, const char *dir)
+{
+        for (size_t i = 0; i < n; i++) {
+                const char *base = d[i].vdev ? strrchr(d[i].vdev, '/') : NULL;
+                _cleanup_free_ char *name = NULL;
+
+                free(d[i].vdev_resolved);
+                d[i].vdev_resolved = NULL;
+                if (base && asprintf(&name, "%s%s", dir, base) >= 0)
+                        d[i].vdev_resolved = realpath(name, NULL);
+        }
+}
+
 int pool_discover(struct pool_facts *f, const struct pool_discover_options *o)
 {
         static const struct pool_discover_options defaults = {0};
@@ -343,6 +363,9 @@ int pool_discover(struct pool_facts *f, const struct pool_discover_options *o)
         r = probe_devices(f->remote, f->n_remote, o->blockdev_flags);
         if (r < 0)
                 return r;
+        resolve_vdev_names(f->local, f->n_local, o->by_vdev_dir ? o->by_vdev_dir : LAYOUT_VDEV_DIR);
+        resolve_vdev_names(f->remote, f->n_remote,
+                           o->by_vdev_dir ? o->by_vdev_dir : LAYOUT_VDEV_DIR);
         r = list_extra_luns(f, by_path);
         if (r < 0)
                 return r;
@@ -511,6 +534,14 @@ static int check_device(const struct pool_facts *f, const struct pool_device *d,
                             role, b->resolved);
         if (r == 0 && b->size == 0)
                 r = problem(p, b->path, "%s (%s) has a size of 0 bytes", role, b->resolved);
+        if (r == 0 && d->vdev && !d->vdev_resolved)
+                r = problem(p, d->vdev,
+                            "the pool's name for %s does not exist: /etc/zfs/vdev_id.conf (role "
+                            "zfs, 'hasan pool vdev-conf') is missing or udev has not applied it",
+                            role);
+        if (r == 0 && d->vdev_resolved && b->resolved && strcmp(d->vdev_resolved, b->resolved) != 0)
+                r = problem(p, d->vdev, "names %s, but %s is %s", d->vdev_resolved, role,
+                            b->resolved);
         if (r == 0 && b->n_signatures > 0 && !(flags & POOL_PLAN_WIPE)) {
                 _cleanup_free_ char *sigs = NULL;
                 if (blockdev_signatures_describe(b, &sigs) < 0)
@@ -951,8 +982,8 @@ static int create_command(const struct spec_pool *pool, const struct pool_facts 
                 if (l->class_index == 0 && vdev_class(l->class))
                         add_arg(&b, "%s", vdev_class(l->class));
                 add_arg(&b, "mirror");
-                add_arg(&b, "%s", l->dev.path);
-                add_arg(&b, "%s", f->remote[i].dev.path);
+                add_arg(&b, "%s", l->vdev ? l->vdev : l->dev.path);
+                add_arg(&b, "%s", f->remote[i].vdev ? f->remote[i].vdev : f->remote[i].dev.path);
         }
         return push_command(c, POOL_STEP_CREATE, &b, POOL_CREATE_TIMEOUT_MS);
 }

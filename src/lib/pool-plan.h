@@ -49,6 +49,8 @@ struct pool_device {
         unsigned class_index;     /* position within its class */
         unsigned lun;             /* position in LUN order: data, then slog, then special */
         struct blockdev_info dev; /* dev.path: the stable name (by-id, or the LUN's by-path) */
+        char *vdev;               /* the name the pool uses: /dev/disk/by-vdev/<node>-<class><i> */
+        char *vdev_resolved;      /* what it resolves to here, NULL when it does not exist */
 };
 
 /* A yes/no fact about ZFS; when error is set, the answer is not known. */
@@ -108,6 +110,7 @@ struct pool_discover_options {
         const char *hostid_file;  /* NULL: POOL_HOSTID_FILE */
         const char *proc_zfs_dir; /* NULL: POOL_PROC_ZFS_DIR */
         const char *by_path_dir;  /* NULL: LAYOUT_BY_PATH_DIR (where extra LUNs show) */
+        const char *by_vdev_dir;  /* NULL: LAYOUT_VDEV_DIR (where the pool's names are) */
         unsigned blockdev_flags;  /* BLOCKDEV_ALLOW_REGULAR in tests only */
 };
 

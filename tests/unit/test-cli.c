@@ -377,9 +377,8 @@ static void test_pool_create_without_yes_changes_nothing(void **state)
         /* It says what it would do: the exact commands. */
         assert_non_null(strstr(r.err, "  zpool create -o multihost=on -o cachefile=none -o "
                                       "ashift=12 -o autotrim=on -O compression=lz4"));
-        assert_non_null(strstr(r.err, " log mirror /dev/disk/by-id/nvme-INTEL_SSDPED1D280GA_"
-                                      "PHMB000100A1 /dev/disk/by-path/ip-10.10.10.2:3260-iscsi-"
-                                      "iqn.2025-01.lab.home:storage-b-lun-4\n"));
+        assert_non_null(strstr(r.err, " log mirror /dev/disk/by-vdev/storage-a-slog0 "
+                                      "/dev/disk/by-vdev/storage-b-slog0\n"));
         assert_non_null(strstr(r.err, "  zfs create -V 100G -o volblocksize=64k "
                                       "san-pool/iscsi/vm-proxmox-a\n"));
         assert_non_null(strstr(r.err, "  zpool export san-pool\n"));

@@ -79,12 +79,45 @@ static void test_local_node_refusals(void **state)
         spec_free(s);
 }
 
+static void test_vdev_names_and_conf(void **state)
+{
+        struct spec *s = load_good();
+        const struct spec_node *a = NULL, *b;
+        struct backend_disk *disks = NULL;
+        char *alias = NULL, *conf = NULL;
+
+        assert_int_equal(layout_local_node(s, "storage-a", &a), 0);
+        b = layout_peer(s, a);
+        assert_int_equal(layout_disks(b, &disks), 5);
+        assert_int_equal(layout_vdev_path(b, &disks[4], &alias), 0);
+        assert_string_equal(alias, "/dev/disk/by-vdev/storage-b-slog0");
+        free(alias);
+        free(disks);
+
+        /* storage-a sees its own disks by id, storage-b's as its LUNs. */
+        assert_int_equal(layout_vdev_conf(s, a, &conf), 0);
+        assert_non_null(strstr(conf, "\nalias storage-a-data0 "
+                                     "/dev/disk/by-id/ata-SAMSUNG_MZ7LH1T9HMLT_S455NA0M100001\n"));
+        assert_non_null(strstr(conf, "\nalias storage-b-slog0 /dev/disk/by-path/ip-10.10.10.2:3260-"
+                                     "iscsi-iqn.2025-01.lab.home:storage-b-lun-4\n"));
+        free(conf);
+        /* And the other way round on storage-b: the same names, other paths. */
+        assert_int_equal(layout_vdev_conf(s, b, &conf), 0);
+        assert_non_null(strstr(conf, "\nalias storage-a-data0 /dev/disk/by-path/ip-10.10.10.1:3260-"
+                                     "iscsi-iqn.2025-01.lab.home:storage-a-lun-0\n"));
+        assert_non_null(strstr(conf, "\nalias storage-b-slog0 "
+                                     "/dev/disk/by-id/nvme-INTEL_SSDPED1D280GA_PHMB000200B1\n"));
+        free(conf);
+        spec_free(s);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_lun_order_data_then_slog),
             cmocka_unit_test(test_peer_and_lun_path),
             cmocka_unit_test(test_local_node_refusals),
+            cmocka_unit_test(test_vdev_names_and_conf),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

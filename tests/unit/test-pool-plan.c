@@ -56,6 +56,10 @@ static void make_present(struct pool_device *d, const char *resolved)
         free(b->resolved);
         b->resolved = strdup(resolved);
         assert_non_null(b->resolved);
+        /* Its by-vdev name (vdev_id.conf applied) leads to the same device. */
+        free(d->vdev_resolved);
+        d->vdev_resolved = strdup(resolved);
+        assert_non_null(d->vdev_resolved);
 }
 
 /* Facts as a real, ready node would have them: every device there, blank, same size. */
@@ -194,7 +198,8 @@ static void synthetic_facts(const unsigned n[_DISK_CLASS_MAX], struct pool_facts
         for (int c = 0; c < _DISK_CLASS_MAX; c++)
                 for (unsigned i = 0; i < n[c]; i++, k++) {
                         char dev[32];
-                        f->local[k] = (struct pool_device){(enum disk_class)c, i, (unsigned)k, {0}};
+                        f->local[k] = (struct pool_device){
+                            .class = (enum disk_class)c, .class_index = i, .lun = (unsigned)k};
                         f->remote[k] = f->local[k];
                         assert_true(asprintf(&f->local[k].dev.path, "/dev/disk/by-id/%s-%u",
                                              disk_class_to_string((enum disk_class)c), i) > 0);
@@ -202,8 +207,12 @@ static void synthetic_facts(const unsigned n[_DISK_CLASS_MAX], struct pool_facts
                                              f->lun_prefix, k) > 0);
                         snprintf(dev, sizeof(dev), "/dev/sd%c", (char)('b' + k));
                         make_present(&f->local[k], dev);
+                        assert_true(asprintf(&f->local[k].vdev, "/dev/disk/by-vdev/storage-a-%s%u",
+                                             disk_class_to_string((enum disk_class)c), i) > 0);
                         snprintf(dev, sizeof(dev), "/dev/sd%c", (char)('m' + k));
                         make_present(&f->remote[k], dev);
+                        assert_true(asprintf(&f->remote[k].vdev, "/dev/disk/by-vdev/storage-b-%s%u",
+                                             disk_class_to_string((enum disk_class)c), i) > 0);
                 }
         f->n_local = f->n_remote = total;
         f->hostid = 0x5a4e0001;
@@ -400,6 +409,8 @@ static void test_refuse_busy_and_odd_devices(void **state)
         /* Two names of one disk. */
         free(f.local[1].dev.resolved);
         f.local[1].dev.resolved = strdup(f.local[0].dev.resolved);
+        free(f.local[1].vdev_resolved);
+        f.local[1].vdev_resolved = strdup(f.local[0].dev.resolved);
         assert_refused(&f, &s->pool, 0, f.local[1].dev.path, "is the same device as",
                        f.local[0].dev.path, NULL);
         pool_facts_clear(&f);
@@ -588,11 +599,10 @@ static void test_commands_data_only(void **state)
         create = command_line(&c, 0);
         assert_string_equal(create,
                             "zpool create -o multihost=on -o cachefile=none -o ashift=12 tank "
-                            "mirror /dev/disk/by-id/data-0 "
-                            "/dev/disk/by-path/ip-10.10.10.2:3260-iscsi-iqn.2025-01.lab.home:"
-                            "storage-b-lun-0 mirror /dev/disk/by-id/data-1 "
-                            "/dev/disk/by-path/ip-10.10.10.2:3260-iscsi-iqn.2025-01.lab.home:"
-                            "storage-b-lun-1");
+                            "mirror /dev/disk/by-vdev/storage-a-data0 "
+                            "/dev/disk/by-vdev/storage-b-data0 "
+                            "mirror /dev/disk/by-vdev/storage-a-data1 "
+                            "/dev/disk/by-vdev/storage-b-data1");
         assert_int_equal(c.items[0].step, POOL_STEP_CREATE);
         assert_int_equal(c.items[0].timeout_ms, 120000);
         export = command_line(&c, 1);
@@ -622,19 +632,19 @@ static void test_commands_with_slog_and_special(void **state)
                                 "ashift=13",
                                 "tank",
                                 "mirror",
-                                "/dev/disk/by-id/data-0",
-                                f.remote[0].dev.path,
+                                "/dev/disk/by-vdev/storage-a-data0",
+                                "/dev/disk/by-vdev/storage-b-data0",
                                 "log",
                                 "mirror",
-                                "/dev/disk/by-id/slog-0",
-                                f.remote[1].dev.path,
+                                "/dev/disk/by-vdev/storage-a-slog0",
+                                "/dev/disk/by-vdev/storage-b-slog0",
                                 "special",
                                 "mirror",
-                                "/dev/disk/by-id/special-0",
-                                f.remote[2].dev.path,
+                                "/dev/disk/by-vdev/storage-a-special0",
+                                "/dev/disk/by-vdev/storage-b-special0",
                                 "mirror",
-                                "/dev/disk/by-id/special-1",
-                                f.remote[3].dev.path,
+                                "/dev/disk/by-vdev/storage-a-special1",
+                                "/dev/disk/by-vdev/storage-b-special1",
                                 NULL};
         assert_non_null(strstr(f.remote[3].dev.path, "storage-b-lun-3"));
         assert_int_equal(pool_plan_commands(&pool, &f, &c), 0);
@@ -709,9 +719,9 @@ static void test_commands_never_repeat_a_property(void **state)
         for (size_t i = 0; i < c.n; i++) {
                 char *const *v = c.items[i].argv;
                 for (size_t k = 0; v[k]; k++) {
+                        /* Only names that mean the same disk on both nodes. */
                         if (string_has_prefix(v[k], "/dev/"))
-                                assert_true(string_has_prefix(v[k], "/dev/disk/by-id/") ||
-                                            string_has_prefix(v[k], "/dev/disk/by-path/"));
+                                assert_true(string_has_prefix(v[k], "/dev/disk/by-vdev/"));
                         if (strcmp(v[k], "-o") != 0 && strcmp(v[k], "-O") != 0)
                                 continue;
                         assert_non_null(v[k + 1]);
@@ -1136,12 +1146,14 @@ static void test_discovery_on_images(void **state)
         struct pool_problems p = {0};
         struct pool_facts f = {0};
         _cleanup_free_ char *hostid = in_dir("hostid"), *proc = in_dir("proc"),
-                            *by_path = in_dir("by-path"), *calls = NULL, *extra = NULL,
-                            *imported = NULL, *import_out = in_dir("import.out");
+                            *by_path = in_dir("by-path"), *by_vdev = in_dir("by-vdev"),
+                            *calls = NULL, *extra = NULL, *imported = NULL,
+                            *import_out = in_dir("import.out");
         struct pool_discover_options o = {
             .hostid_file = hostid,
             .proc_zfs_dir = proc,
             .by_path_dir = by_path,
+            .by_vdev_dir = by_vdev,
             .blockdev_flags = BLOCKDEV_ALLOW_REGULAR,
         };
         uint32_t id = 0x5a4e0001;
@@ -1149,6 +1161,7 @@ static void test_discovery_on_images(void **state)
 
         assert_int_equal(mkdir(proc, 0755), 0);
         assert_int_equal(mkdir(by_path, 0755), 0);
+        assert_int_equal(mkdir(by_vdev, 0755), 0);
         write_file(hostid, &id, sizeof(id), 0644);
         assert_int_equal(layout_local_node(s, "storage-a", &a), 0);
         assert_int_equal(pool_facts_layout(s, a, &f), 0);
@@ -1160,6 +1173,9 @@ static void test_discovery_on_images(void **state)
                         char *img = in_dir("%s-%zu", side ? "lun" : "disk", i);
                         write_file(img, "", 0, 0600);
                         assert_int_equal(truncate(img, 8 << 20), 0);
+                        /* What vdev_id.conf makes: the pool's name for it. */
+                        _cleanup_free_ char *link = in_dir("by-vdev%s", strrchr(d->vdev, '/'));
+                        assert_int_equal(symlink(img, link), 0);
                         free(d->dev.path);
                         d->dev.path = img;
                 }
@@ -1218,9 +1234,30 @@ static void test_discovery_on_images(void **state)
         spec_free(s);
 }
 
+/* The pool's by-vdev names must exist and name the very disks that were examined. */
+static void test_refuses_missing_or_wrong_vdev_names(void **state)
+{
+        static const unsigned n[_DISK_CLASS_MAX] = {2, 0, 0};
+        struct spec_pool pool = {.name = (char *)"tank", .ashift = 12};
+        struct pool_problems p = {0};
+        struct pool_facts f = {0};
+
+        synthetic_facts(n, &f);
+        free(f.remote[1].vdev_resolved);
+        f.remote[1].vdev_resolved = NULL;
+        free(f.local[0].vdev_resolved);
+        f.local[0].vdev_resolved = strdup("/dev/sdz");
+        assert_int_equal(pool_plan_check(&f, &pool, 0, &p), 0);
+        assert_true(has_problem(&p, "/dev/disk/by-vdev/storage-b-data1", "does not exist"));
+        assert_true(has_problem(&p, "/dev/disk/by-vdev/storage-a-data0", "names /dev/sdz"));
+        pool_problems_clear(&p);
+        pool_facts_clear(&f);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_refuses_missing_or_wrong_vdev_names),
             cmocka_unit_test(test_layout_pairs_local_disks_with_peer_luns),
             cmocka_unit_test(test_clean_plan),
             cmocka_unit_test(test_refuse_class_counts_that_differ),
