@@ -12,23 +12,11 @@
 
 #include "lib/layout.h"
 #include "lib/spec.h"
-
-static struct spec *load_good(void)
-{
-        char path[4096];
-        const char *dir = getenv("HASAN_FIXTURES");
-        struct spec_problems problems = {0};
-        struct spec *s = NULL;
-
-        snprintf(path, sizeof(path), "%s/spec/good.json", dir ? dir : "tests/fixtures");
-        assert_int_equal(spec_load_file(path, &s, &problems), 0);
-        assert_int_equal(problems.n, 0);
-        return s;
-}
+#include "spec-util.h"
 
 static void test_lun_order_data_then_slog(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         const struct spec_node *a = spec_find_node(s, "storage-a");
         struct backend_disk *disks = NULL;
         int n;
@@ -52,7 +40,7 @@ static void test_lun_order_data_then_slog(void **state)
 
 static void test_peer_and_lun_path(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         const struct spec_node *a = NULL, *b;
         char *path = NULL;
 
@@ -70,7 +58,7 @@ static void test_peer_and_lun_path(void **state)
 
 static void test_local_node_refusals(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         const struct spec_node *n = NULL;
 
         assert_int_equal(layout_local_node(s, "no-such-node", &n), -ENOENT);
@@ -81,7 +69,7 @@ static void test_local_node_refusals(void **state)
 
 static void test_vdev_names_and_conf(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         const struct spec_node *a = NULL, *b;
         struct backend_disk *disks = NULL;
         char *alias = NULL, *conf = NULL;

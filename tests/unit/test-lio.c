@@ -24,19 +24,7 @@
 
 #include "lib/lio.h"
 #include "lib/spec.h"
-
-static struct spec *load_good(void)
-{
-        char path[4096];
-        const char *dir = getenv("HASAN_FIXTURES");
-        struct spec_problems problems = {0};
-        struct spec *s = NULL;
-
-        snprintf(path, sizeof(path), "%s/spec/good.json", dir ? dir : "tests/fixtures");
-        assert_int_equal(spec_load_file(path, &s, &problems), 0);
-        assert_int_equal(problems.n, 0);
-        return s;
-}
+#include "spec-util.h"
 
 static struct lio_backend *backend_of(struct spec *s, const char *node)
 {
@@ -248,7 +236,7 @@ static void test_link_points_to(void **state)
 
 static void test_backend_from_spec(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct lio_backend *a = backend_of(s, "storage-a"), *b = backend_of(s, "storage-b");
         struct lio_backend *q = NULL;
 
@@ -388,7 +376,7 @@ static void test_pool_imported(void **state)
 
 static void test_without_lio(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct lio_backend *b = backend_of(s, "storage-a");
         struct lines out = {{0}};
         struct lio_ctx c = {.root = "/nonexistent/target", .report = collect, .userdata = &out};
@@ -421,7 +409,7 @@ static void test_without_lio(void **state)
 
 static void test_export_refusals_change_nothing(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct lio_backend *b = backend_of(s, "storage-a");
         char *root = make_tmpdir(), *kstat = make_tmpdir(), path[4096];
         struct lio_ctx c = {.root = root, .zfs_kstat = kstat};
@@ -475,7 +463,7 @@ static void test_export_refusals_change_nothing(void **state)
  */
 static void test_failed_call_rolls_back(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct lio_backend *b = backend_of(s, "storage-a");
         char *root = make_tmpdir(), path[4096];
         struct lines out = {{0}};

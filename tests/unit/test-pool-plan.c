@@ -24,6 +24,7 @@
 #include "lib/layout.h"
 #include "lib/pool-plan.h"
 #include "lib/spec.h"
+#include "spec-util.h"
 #include "shared/macro.h"
 #include "shared/parse.h"
 #include "shared/quote.h"
@@ -32,19 +33,6 @@
 #define TB 1000204886016ull
 
 /* ---- helpers ------------------------------------------------------------------------------- */
-
-static struct spec *load_good(void)
-{
-        char path[4096];
-        const char *dir = getenv("HASAN_FIXTURES");
-        struct spec_problems problems = {0};
-        struct spec *s = NULL;
-
-        snprintf(path, sizeof(path), "%s/spec/good.json", dir ? dir : "tests/fixtures");
-        assert_int_equal(spec_load_file(path, &s, &problems), 0);
-        assert_int_equal(problems.n, 0);
-        return s;
-}
 
 static void make_present(struct pool_device *d, const char *resolved)
 {
@@ -224,7 +212,7 @@ static void synthetic_facts(const unsigned n[_DISK_CLASS_MAX], struct pool_facts
 
 static void test_layout_pairs_local_disks_with_peer_luns(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         const struct spec_node *b = NULL;
         struct pool_problems p = {0};
         struct pool_facts f = {0};
@@ -260,7 +248,7 @@ static void test_layout_pairs_local_disks_with_peer_luns(void **state)
 
 static void test_clean_plan(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct pool_facts f = {0};
 
         clean_facts(s, "storage-a", &f);
@@ -272,7 +260,7 @@ static void test_clean_plan(void **state)
 
 static void test_refuse_class_counts_that_differ(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct pool_commands c = {0};
         struct pool_facts f = {0};
 
@@ -293,7 +281,7 @@ static void test_refuse_class_counts_that_differ(void **state)
 
 static void test_refuse_missing_devices(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct pool_facts f = {0};
 
         clean_facts(s, "storage-a", &f);
@@ -314,7 +302,7 @@ static void test_refuse_missing_devices(void **state)
 
 static void test_refuse_unknown_lun(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct pool_facts f = {0};
 
         clean_facts(s, "storage-a", &f);
@@ -340,7 +328,7 @@ static void test_refuse_unknown_lun(void **state)
 
 static void test_refuse_size_mismatch(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct pool_facts f = {0};
 
         clean_facts(s, "storage-a", &f);
@@ -363,7 +351,7 @@ static void test_refuse_size_mismatch(void **state)
 
 static void test_refuse_signatures_unless_wipe(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct pool_facts f = {0};
 
         clean_facts(s, "storage-a", &f);
@@ -386,7 +374,7 @@ static void test_refuse_signatures_unless_wipe(void **state)
 
 static void test_refuse_busy_and_odd_devices(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct pool_facts f = {0};
 
         clean_facts(s, "storage-a", &f);
@@ -419,7 +407,7 @@ static void test_refuse_busy_and_odd_devices(void **state)
 
 static void test_refuse_pool_imported_here(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct pool_facts f = {0};
 
         clean_facts(s, "storage-a", &f);
@@ -440,7 +428,7 @@ static void test_refuse_pool_imported_here(void **state)
 
 static void test_refuse_pool_visible_on_disks(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct pool_facts f = {0};
 
         clean_facts(s, "storage-a", &f);
@@ -463,7 +451,7 @@ static void test_refuse_pool_visible_on_disks(void **state)
 
 static void test_refuse_bad_hostid(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct pool_facts f = {0};
 
         clean_facts(s, "storage-a", &f);
@@ -495,7 +483,7 @@ static void test_refuse_bad_hostid(void **state)
 
 static void test_refuse_properties_passed_twice(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct pool_commands c = {0};
         struct pool_facts f = {0};
         struct spec_pool pool = s->pool;
@@ -540,7 +528,7 @@ static void test_refuse_volume_sizes_zfs_would_not_take(void **state)
         static const char *const good[] = {"100G", "1.5T", "512M", "10", "64k", "2TB", "1p"};
         static const char *const bad[] = {"100 G", "-1",    "1.", "G",   "10BB",
                                           "1e3",   "10GiB", "",   "0x10"};
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct pool_facts f = {0};
         struct spec_pool pool = s->pool;
         struct spec_dataset vol = {(char *)"vm", DATASET_VOLUME, NULL, {0}};
@@ -564,7 +552,7 @@ static void test_refuse_volume_sizes_zfs_would_not_take(void **state)
 
 static void test_every_problem_is_reported(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct pool_problems p = {0};
         struct pool_facts f = {0};
 
@@ -709,7 +697,7 @@ static void test_commands_with_volumes_in_order(void **state)
 /* The fixture's commands name each property once per command, and only stable device names. */
 static void test_commands_never_repeat_a_property(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct pool_commands c = {0};
         struct pool_facts f = {0};
 
@@ -1013,7 +1001,7 @@ static void test_import_output(void **state)
 
 static void test_json(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         struct pool_problems p = {0};
         struct pool_commands c = {0};
         struct pool_facts f = {0};
@@ -1141,7 +1129,7 @@ static char *in_dir(const char *fmt, ...)
 
 static void test_discovery_on_images(void **state)
 {
-        struct spec *s = load_good();
+        struct spec *s = load_good_spec();
         const struct spec_node *a = NULL;
         struct pool_problems p = {0};
         struct pool_facts f = {0};
