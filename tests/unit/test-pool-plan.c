@@ -86,6 +86,8 @@ static void add_signature(struct blockdev_info *b, const char *type, bool pt, ui
 static void drop_last(struct pool_device *d, size_t *n)
 {
         blockdev_info_clear(&d[*n - 1].dev);
+        free(d[*n - 1].vdev);
+        free(d[*n - 1].vdev_resolved);
         (*n)--;
 }
 
