@@ -56,6 +56,7 @@
 #include "shared/ocf.h"
 #include "shared/spawn.h"
 #include "shared/verbs.h"
+#include "shared/time-util.h"
 
 /* Serializes the runs that change configfs (boot unit, Pacemaker, an operator). */
 #define BACKEND_LOCK "/run/hasan-backend.lock"
@@ -293,14 +294,6 @@ static int run_ensure_lio(struct backend_run *run, const char *verb)
                   verb, run->opt->configfs ? run->opt->configfs : LIO_ROOT_DEFAULT,
                   line[0] ? "; " : "", line);
         return -ENOENT;
-}
-
-static uint64_t now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 /* One run at a time changes the backend; a second waits (bounded) for the first. */

@@ -58,6 +58,7 @@
 #include "shared/ocf.h"
 #include "shared/parse.h"
 #include "shared/spawn.h"
+#include "shared/time-util.h"
 
 #define RESCAN_TIMEOUT_MS 5000u
 #define SETTLE_TIMEOUT_MS 10000u
@@ -105,13 +106,6 @@ static void phase(const char *fmt, ...)
         syslog(LOG_NOTICE, "%s", line);
         closelog();
         log_info("%s", line);
-}
-
-static uint64_t now_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 /* The description and this node in it; logs why not. */

@@ -42,6 +42,7 @@
 #include "shared/macro.h"
 #include "shared/spawn.h"
 #include "shared/verbs.h"
+#include "shared/time-util.h"
 
 static struct {
         const char *config;
@@ -302,14 +303,6 @@ static int verb_plan(int argc, char **argv)
 }
 
 /* ---- create -------------------------------------------------------------------------------- */
-
-static uint64_t now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* Run one command, saying what runs and how it ended. Returns 0 when it succeeded. */
 static int run_command(const struct pool_command *c)

@@ -38,6 +38,7 @@
 #include "shared/parse.h"
 #include "shared/spawn.h"
 #include "shared/verbs.h"
+#include "shared/time-util.h"
 
 #define STANDBY_GUARD_TIMEOUT_S_DEFAULT 120u
 #define STANDBY_GUARD_TIMEOUT_S_MAX 86400u
@@ -55,14 +56,6 @@ static struct {
 
 /* When the whole command must be done, on CLOCK_MONOTONIC, in ms. */
 static uint64_t deadline_ms;
-
-static uint64_t now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static unsigned tool_timeout_ms(void)
 {

@@ -19,6 +19,7 @@
 #include "lib/iscsi.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
+#include "shared/time-util.h"
 
 static const char *root_of(const char *sysfs)
 {
@@ -256,13 +257,6 @@ int iscsi_session_luns(const char *sysfs, const struct iscsi_session *s, struct 
         *ret = list;
         *ret_n = n;
         return 0;
-}
-
-static uint64_t now_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 int iscsi_session_rescan(const char *sysfs, const struct iscsi_session *s, unsigned timeout_ms)

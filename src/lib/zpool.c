@@ -13,6 +13,7 @@
 #include "shared/fileio.h"
 #include "shared/macro.h"
 #include "shared/spawn.h"
+#include "shared/time-util.h"
 
 int zpool_kstat_state(const char *pool, char **ret)
 {
@@ -44,13 +45,6 @@ bool zpool_state_is_transitional(const char *state)
         /* The kstat reads OFFLINE (VDEV_STATE_CLOSED), empty or UNKNOWN while the pool opens. */
         return !state || !*state || strcmp(state, "OFFLINE") == 0 ||
                strcmp(state, "UNKNOWN") == 0 || strcmp(state, "CLOSED") == 0;
-}
-
-static uint64_t now_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 int zpool_settled_state(const char *pool, unsigned timeout_ms, char **ret)

@@ -17,6 +17,7 @@
 #include "shared/log.h"
 #include "shared/macro.h"
 #include "shared/spawn.h"
+#include "shared/time-util.h"
 
 extern char **environ;
 
@@ -30,14 +31,6 @@ struct capture {
         size_t max;
         bool truncated;
 };
-
-static uint64_t now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static void close_fd(int *fd)
 {
