@@ -398,6 +398,49 @@ static int do_stop(struct backend_run *run, const char *target_iqn)
         return 0;
 }
 
+/* ---- for the pool agent ---- */
+
+/*
+ * The pool agent frees this node's disks before an import and serves them
+ * to the new owner after an export. It goes through the same runs as the
+ * CLI and the clone, so the backend's lock serializes it with them.
+ */
+static int pool_side_run(const char *config, const char *node, const char *cred_store,
+                         const char *cred_key, bool export)
+{
+        struct backend_options o = {
+            .config = config,
+            .node = node,
+            .cred_store = cred_store,
+            .cred_key = cred_key,
+            .ocf = true,
+        };
+        struct backend_run run;
+        enum load_error e;
+        int r;
+
+        run_init(&run, &o);
+        e = run_load(&run, export ? "export the backend disks" : "unexport the backend disks",
+                     false);
+        if (e != 0)
+                r = e == LOAD_NO_MEMORY ? -ENOMEM : -EINVAL;
+        else
+                r = export ? do_start(&run) : do_stop(&run, run.b->target_iqn);
+        run_done(&run);
+        return r;
+}
+
+int backend_export_disks(const char *config, const char *node, const char *cred_store,
+                         const char *cred_key)
+{
+        return pool_side_run(config, node, cred_store, cred_key, true);
+}
+
+int backend_unexport_disks(const char *config, const char *node)
+{
+        return pool_side_run(config, node, NULL, NULL, false);
+}
+
 /* ---- CLI ---- */
 
 static struct backend_options arg;

@@ -14,6 +14,15 @@ int cmd_backend(int argc, char **argv);
 
 /* The OCF resource agent ocf:hasan:backend (argv[0] "backend"); returns an OCF exit code. */
 int backend_personality(int argc, char **argv);
+
+/*
+ * For the pool agent: export this node's disks to the peer, or remove its
+ * LUNs, under the backend's lock, reporting to the log. config and node as
+ * for "hasan backend" (node NULL: the short host name). Return 0 or -errno.
+ */
+int backend_export_disks(const char *config, const char *node, const char *cred_store,
+                         const char *cred_key);
+int backend_unexport_disks(const char *config, const char *node);
 int cmd_pool(int argc, char **argv);
 
 /* Paths the commands default to; tests and operators override them by option. */

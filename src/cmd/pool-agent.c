@@ -47,10 +47,8 @@
 #include "config.h"
 #include "cmd/commands.h"
 #include "cmd/pool-agent.h"
-#include "lib/cred.h"
 #include "lib/iscsi.h"
 #include "lib/layout.h"
-#include "lib/lio.h"
 #include "lib/spec.h"
 #include "lib/zpool.h"
 #include "shared/log.h"
@@ -136,73 +134,6 @@ static int load_node(const char *config, const char *node_name, struct spec **re
         }
         *ret_spec = s;
         return 0;
-}
-
-static void report_line(void *userdata, const char *line)
-{
-        log_info("%s", line);
-}
-
-/* Remove this node's backend LUNs (the disks become free for the import). */
-static int unexport_own_disks(const struct spec_node *self)
-{
-        struct lio_ctx c = {.report = report_line};
-        int r;
-
-        if (lio_available(&c) < 0)
-                return 0; /* no LIO: nothing can hold the disks */
-        r = lio_unexport(&c, self->backend ? self->backend->target_iqn : NULL);
-        if (r < 0)
-                log_error("cannot free this node's disks from the backend target: %s",
-                          c.error ? c.error : strerror(-r));
-        else if (r > 0)
-                log_info("backend: removed %d LUN(s) of this node before the import", r);
-        lio_ctx_clear(&c);
-        return r < 0 ? r : 0;
-}
-
-/* Export this node's disks to the peer, now that the pool is gone from here. */
-static int export_own_disks(const struct ocf_agent *a, const struct spec *s,
-                            const struct spec_node *self)
-{
-        struct lio_ctx c = {.report = report_line};
-        struct lio_backend *b = NULL;
-        struct cred_key *key = NULL;
-        struct cred_store *store = NULL;
-        const uint8_t *secret;
-        size_t size;
-        int r;
-
-        r = lio_backend_from_spec(s, self, &b);
-        if (r < 0) {
-                log_warning("backend: cannot build this node's target from the description: %s",
-                            strerror(-r));
-                return r;
-        }
-        r = cred_key_load(ocf_reskey(a, "cred_key"), &key);
-        if (r >= 0)
-                r = cred_store_load(ocf_reskey(a, "cred_store"), key, &store);
-        cred_key_free(key);
-        if (r < 0) {
-                log_warning("backend: cannot open the credential store %s: %s",
-                            ocf_reskey(a, "cred_store"), strerror(-r));
-                lio_backend_free(b);
-                return r;
-        }
-        if (cred_store_get(store, b->credential, &secret, &size) == 0)
-                b->password = (struct lio_secret){secret, size};
-        if (cred_store_get(store, b->mutual_credential, &secret, &size) == 0)
-                b->password_mutual = (struct lio_secret){secret, size};
-        r = lio_export(&c, b);
-        if (r < 0)
-                log_warning("backend: cannot export this node's disks: %s",
-                            c.error ? c.error : strerror(-r));
-        else
-                log_info("backend: this node's disks are exported to the peer");
-        lio_ctx_clear(&c);
-        lio_backend_free(b);
-        cred_store_free(store);
-        return r;
 }
 
 /*
@@ -370,7 +301,8 @@ static enum ocf_exit pool_start(const struct ocf_agent *a)
         }
         (void)safe_atou32(ocf_reskey(a, "peer_wait"), &peer_wait);
 
-        if (unexport_own_disks(self) < 0)
+        /* A disk cannot be a local vdev and an LIO backstore at once. */
+        if (backend_unexport_disks(ocf_reskey(a, "config"), ocf_reskey(a, "node")) < 0)
                 goto out;
         reread_local_partitions(self);
 
@@ -596,7 +528,11 @@ static enum ocf_exit pool_stop(const struct ocf_agent *a)
                 peer = layout_peer(s, self);
                 if (peer && peer->backend)
                         drop_peer_devices(peer->backend->target_iqn);
-                (void)export_own_disks(a, s, self);
+                if (backend_export_disks(ocf_reskey(a, "config"), ocf_reskey(a, "node"),
+                                         ocf_reskey(a, "cred_store"),
+                                         ocf_reskey(a, "cred_key")) < 0)
+                        log_warning("backend: this node's disks stay unexported until its "
+                                    "backend clone instance starts");
                 spec_free(s);
         }
         return OCF_SUCCESS;
