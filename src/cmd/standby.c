@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "cmd/commands.h"
+#include "lib/crm.h"
 #include "lib/standby.h"
 #include "shared/log.h"
 #include "shared/macro.h"
@@ -75,41 +76,10 @@ static void sleep_ms(unsigned ms)
                 ;
 }
 
-static void trim_trailing(char *s)
-{
-        size_t n = strlen(s);
-
-        while (n > 0 &&
-               (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-                s[--n] = '\0';
-}
-
-/*
- * Run a crm_* tool. On success (exit 0) returns 0 and hands over the result;
- * otherwise writes a one-line reason into why and returns -errno (-EIO for a
- * non-zero exit). Nothing is logged here: callers that poll expect failures.
- */
+/* Run a crm_* tool within what is left of the deadline. */
 static int tool(char *const argv[], struct spawn_result *ret, char *why, size_t why_size)
 {
-        struct spawn_options opts = {.timeout_ms = tool_timeout_ms(), .max_output = 4u << 20};
-        struct spawn_result res = {0};
-        char how[64], line[256];
-        int r;
-
-        r = spawn_run(argv, &opts, &res);
-        if (r < 0 && r != -ETIMEDOUT) {
-                snprintf(why, why_size, "cannot run %s: %s", argv[0], strerror(-r));
-                return r;
-        }
-        if (!spawn_result_success(&res)) {
-                spawn_result_first_line(&res, line, sizeof(line));
-                snprintf(why, why_size, "%s %s%s%s", argv[0],
-                         spawn_result_describe(&res, how, sizeof(how)), line[0] ? ": " : "", line);
-                spawn_result_clear(&res);
-                return r < 0 ? r : -EIO;
-        }
-        *ret = res;
-        return 0;
+        return crm_tool_run(argv, tool_timeout_ms(), ret, why, why_size);
 }
 
 static int local_node_name(char **ret, char *why, size_t why_size)
@@ -120,7 +90,7 @@ static int local_node_name(char **ret, char *why, size_t why_size)
 
         if (r < 0)
                 return r;
-        trim_trailing(res.out);
+        crm_trim_trailing(res.out);
         if (res.out[0] == '\0' || strchr(res.out, '\n')) {
                 snprintf(why, why_size, "crm_node --name printed no single node name");
                 spawn_result_clear(&res);
@@ -129,49 +99,6 @@ static int local_node_name(char **ret, char *why, size_t why_size)
         *ret = TAKE_PTR(res.out);
         spawn_result_clear(&res);
         return 0;
-}
-
-/* The value of a node attribute, or dflt when it is not set. */
-static int attr_query(const char *node, const char *name, const char *lifetime, const char *dflt,
-                      char **ret, char *why, size_t why_size)
-{
-        char *argv[] = {"crm_attribute",  "--node",    (char *)node, "--name",
-                        (char *)name,     "--query",   "--quiet",    "--lifetime",
-                        (char *)lifetime, "--default", (char *)dflt, NULL};
-        struct spawn_result res;
-        int r = tool(argv, &res, why, why_size);
-
-        if (r < 0)
-                return r;
-        trim_trailing(res.out);
-        *ret = TAKE_PTR(res.out);
-        spawn_result_clear(&res);
-        return 0;
-}
-
-static int attr_update(const char *node, const char *name, const char *value, char *why,
-                       size_t why_size)
-{
-        char *argv[] = {"crm_attribute", "--node",  (char *)node, "--name",      (char *)name,
-                        "--lifetime",    "forever", "--update",   (char *)value, NULL};
-        struct spawn_result res;
-        int r = tool(argv, &res, why, why_size);
-
-        if (r == 0)
-                spawn_result_clear(&res);
-        return r;
-}
-
-static int attr_delete(const char *node, const char *name, char *why, size_t why_size)
-{
-        char *argv[] = {"crm_attribute", "--node",  (char *)node, "--name", (char *)name,
-                        "--lifetime",    "forever", "--delete",   NULL};
-        struct spawn_result res;
-        int r = tool(argv, &res, why, why_size);
-
-        if (r == 0)
-                spawn_result_clear(&res);
-        return r;
 }
 
 static int node_state(const char *node, struct crm_mon_node *ret, char *why, size_t why_size)
@@ -296,7 +223,8 @@ static int run_plan(const char *verb, const char *node, unsigned plan)
                 return EXIT_OK;
         }
         if (plan & STANDBY_ACTION_SET_MARKER) {
-                r = attr_update(node, STANDBY_GUARD_MARKER, "1", why, sizeof(why));
+                r = crm_attr_update(node, STANDBY_GUARD_MARKER, "1", tool_timeout_ms(), why,
+                                    sizeof(why));
                 if (r < 0) {
                         log_error("cannot %s '%s': cannot set %s: %s", verb, node,
                                   STANDBY_GUARD_MARKER, why);
@@ -304,7 +232,7 @@ static int run_plan(const char *verb, const char *node, unsigned plan)
                 }
         }
         if (plan & STANDBY_ACTION_SET_STANDBY) {
-                r = attr_update(node, "standby", "on", why, sizeof(why));
+                r = crm_attr_update(node, "standby", "on", tool_timeout_ms(), why, sizeof(why));
                 if (r < 0) {
                         log_error("cannot %s '%s': cannot set standby: %s", verb, node, why);
                         return EXIT_FAIL;
@@ -318,7 +246,7 @@ static int run_plan(const char *verb, const char *node, unsigned plan)
                 log_info("no resource runs on '%s' any more", node);
         }
         if (plan & STANDBY_ACTION_CLEAR_STANDBY) {
-                r = attr_delete(node, "standby", why, sizeof(why));
+                r = crm_attr_delete(node, "standby", tool_timeout_ms(), why, sizeof(why));
                 if (r < 0) {
                         log_error("cannot %s '%s': cannot remove standby: %s", verb, node, why);
                         return EXIT_FAIL;
@@ -326,7 +254,8 @@ static int run_plan(const char *verb, const char *node, unsigned plan)
                 log_info("took '%s' out of the standby hasan set at shutdown", node);
         }
         if (plan & STANDBY_ACTION_CLEAR_MARKER) {
-                r = attr_delete(node, STANDBY_GUARD_MARKER, why, sizeof(why));
+                r = crm_attr_delete(node, STANDBY_GUARD_MARKER, tool_timeout_ms(), why,
+                                    sizeof(why));
                 if (r < 0) {
                         log_error("cannot %s '%s': cannot remove %s: %s", verb, node,
                                   STANDBY_GUARD_MARKER, why);
@@ -348,10 +277,12 @@ static int read_state(const char *verb, const char *node, bool with_transient, b
         _cleanup_free_ char *perm = NULL, *trans = NULL, *marker = NULL;
         char why[512] = "";
 
-        if (attr_query(node, "standby", "forever", "off", &perm, why, sizeof(why)) < 0 ||
-            (with_transient &&
-             attr_query(node, "standby", "reboot", "off", &trans, why, sizeof(why)) < 0) ||
-            attr_query(node, STANDBY_GUARD_MARKER, "forever", "0", &marker, why, sizeof(why)) < 0) {
+        if (crm_attr_query(node, "standby", "forever", "off", tool_timeout_ms(), &perm, why,
+                           sizeof(why)) < 0 ||
+            (with_transient && crm_attr_query(node, "standby", "reboot", "off", tool_timeout_ms(),
+                                              &trans, why, sizeof(why)) < 0) ||
+            crm_attr_query(node, STANDBY_GUARD_MARKER, "forever", "0", tool_timeout_ms(), &marker,
+                           why, sizeof(why)) < 0) {
                 log_error("cannot %s '%s': cannot read its node attributes: %s", verb, node, why);
                 return -EIO;
         }
