@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,4 +165,48 @@ int layout_vdev_conf(const struct spec *s, const struct spec_node *self, char **
         }
         *ret = text;
         return 0;
+}
+
+/* Whether name is alias, possibly followed by ZFS's "-part<N>" of a whole disk. */
+static bool names_alias(const char *name, const char *alias)
+{
+        size_t n = strlen(alias);
+
+        if (strncmp(name, alias, n) != 0)
+                return false;
+        if (name[n] == '\0')
+                return true;
+        if (strncmp(name + n, "-part", 5) != 0 || name[n + 5] == '\0')
+                return false;
+        return strspn(name + n + 5, "0123456789") == strlen(name + n + 5);
+}
+
+const struct spec_node *layout_vdev_owner(const struct spec *s, const char *path)
+{
+        const char *name;
+        size_t dir_len = strlen(LAYOUT_VDEV_DIR);
+
+        if (!path || strncmp(path, LAYOUT_VDEV_DIR "/", dir_len + 1) != 0)
+                return NULL;
+        name = path + dir_len + 1;
+        for (size_t i = 0; i < s->n_nodes; i++) {
+                const struct spec_node *node = &s->nodes[i];
+                struct backend_disk *disks = NULL;
+                bool found = false;
+                int n;
+
+                if (node->role != NODE_ROLE_STORAGE)
+                        continue;
+                n = layout_disks(node, &disks);
+                for (int k = 0; k < n && !found; k++) {
+                        _cleanup_free_ char *alias = NULL;
+
+                        found = layout_vdev_alias(node, &disks[k], &alias) == 0 &&
+                                names_alias(name, alias);
+                }
+                free(disks);
+                if (found)
+                        return node;
+        }
+        return NULL;
 }

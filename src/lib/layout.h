@@ -73,6 +73,13 @@ int layout_vdev_alias(const struct spec_node *owner, const struct backend_disk *
 int layout_vdev_path(const struct spec_node *owner, const struct backend_disk *d, char **ret);
 
 /*
+ * The storage node whose disk the pool's device path names
+ * (LAYOUT_VDEV_DIR "/<alias>" or ".../<alias>-part<N>"), or NULL for a path
+ * that is no such alias.
+ */
+const struct spec_node *layout_vdev_owner(const struct spec *s, const char *path);
+
+/*
  * /etc/zfs/vdev_id.conf for node self: an alias line per disk of both
  * storage nodes (own disks by their by-id path, the peer's by its LUN's
  * by-path name). Returns 0, -EINVAL (a node without backend or storage

@@ -99,6 +99,27 @@ static void test_vdev_names_and_conf(void **state)
         spec_free(s);
 }
 
+static void test_vdev_owner(void **state)
+{
+        struct spec *s = load_good_spec();
+        const struct spec_node *a = NULL, *b;
+
+        assert_int_equal(layout_local_node(s, "storage-a", &a), 0);
+        b = layout_peer(s, a);
+        assert_ptr_equal(layout_vdev_owner(s, "/dev/disk/by-vdev/storage-a-data0"), a);
+        assert_ptr_equal(layout_vdev_owner(s, "/dev/disk/by-vdev/storage-b-data1-part1"), b);
+        assert_ptr_equal(layout_vdev_owner(s, "/dev/disk/by-vdev/storage-b-slog0-part12"), b);
+        /* Not an alias of the description, or not quite one. */
+        assert_null(layout_vdev_owner(s, "/dev/disk/by-vdev/storage-a-data9"));
+        assert_null(layout_vdev_owner(s, "/dev/disk/by-vdev/storage-a-data0-part"));
+        assert_null(layout_vdev_owner(s, "/dev/disk/by-vdev/storage-a-data0-partx"));
+        assert_null(layout_vdev_owner(s, "/dev/disk/by-vdev/storage-a-data01"));
+        assert_null(layout_vdev_owner(s, "/dev/disk/by-id/storage-a-data0"));
+        assert_null(layout_vdev_owner(s, "/dev/disk/by-vdev/quorum-data0"));
+        assert_null(layout_vdev_owner(s, NULL));
+        spec_free(s);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -106,6 +127,7 @@ int main(void)
             cmocka_unit_test(test_peer_and_lun_path),
             cmocka_unit_test(test_local_node_refusals),
             cmocka_unit_test(test_vdev_names_and_conf),
+            cmocka_unit_test(test_vdev_owner),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
