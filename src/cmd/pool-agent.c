@@ -9,10 +9,17 @@
  *             most peer_wait seconds) for the peer's LUNs, so that a planned
  *             failover imports every mirror whole; a peer whose session is
  *             not logged in (dead, fenced) is not waited for,
- *          3. zpool import -f -o cachefile=none -d /dev/disk/by-vdev (names
+ *          3. refuse when this node's halves are marked outdated and the
+ *             peer's are not all here, or the peer's are marked and this
+ *             node's are not all here (lib/outdated.h: such an import would
+ *             bring back older data),
+ *          4. zpool import -f -o cachefile=none -d /dev/disk/by-vdev (names
  *             that mean the same disk on both nodes; multihost's activity
  *             check runs; -f does not skip it), and wait until the pool's
- *             state settles.
+ *             state settles,
+ *          5. mark the node whose halves did not come up outdated; export
+ *             again and fail when that cannot be recorded, or when halves a
+ *             mark asked for are missing after all.
  * stop     zpool export; when busy, local processes using the pool's file
  *          systems get SIGTERM then SIGKILL (as the Filesystem agent's
  *          force_unmount) and the export is retried, then forced (-f);
@@ -22,7 +29,9 @@
  * monitor  the kstat state, re-read while transitional; ONLINE and DEGRADED
  *          run. A DEGRADED pool is healed where it can be: the peer's
  *          session is rescanned and mirror halves whose device is back are
- *          brought online (ZFS resilvers only what changed).
+ *          brought online (ZFS resilvers only what changed). The outdated
+ *          marks follow the pool: set for a node with a missing half,
+ *          cleared once its halves are all back and resilvered.
  *
  * The stock ocf:heartbeat:ZFS (resource-agents 4.12) is not used: it cannot
  * wait for the peer's LUNs (a planned failover would import degraded and
@@ -49,6 +58,7 @@
 #include "cmd/pool-agent.h"
 #include "lib/iscsi.h"
 #include "lib/layout.h"
+#include "lib/outdated.h"
 #include "lib/spec.h"
 #include "lib/zpool.h"
 #include "shared/log.h"
@@ -257,6 +267,151 @@ static void free_strv(char **v, size_t n)
         free(v);
 }
 
+/* Whether every local disk's by-vdev name is there (udev made it). */
+static bool local_halves_present(const struct spec_node *self)
+{
+        struct backend_disk *disks = NULL;
+        int n = layout_disks(self, &disks);
+        bool all = n >= 0;
+
+        for (int i = 0; i < n && all; i++) {
+                _cleanup_free_ char *path = NULL;
+
+                all = layout_vdev_path(self, &disks[i], &path) == 0 && access(path, F_OK) == 0;
+                if (!all)
+                        log_warning("local half %s is not there", path ? path : disks[i].path);
+        }
+        free(disks);
+        return all;
+}
+
+/*
+ * Bring the outdated marks in line with the running pool: a node with a
+ * half that is not ONLINE is marked; a marked node whose halves are all
+ * ONLINE, with no resilver running, is cleared. Returns -1 when a node
+ * that needs its mark could not be marked (why filled), else 0.
+ */
+static int update_marks(const struct spec *s, const char *pool, const struct zpool_status *st,
+                        const struct spec_node *const nodes[], size_t n_nodes, char *why,
+                        size_t why_size)
+{
+        int ret = 0;
+
+        for (size_t i = 0; i < n_nodes; i++) {
+                struct outdated_halves h;
+                char err[512] = "";
+                bool marked;
+
+                outdated_count(s, st, nodes[i], &h, NULL);
+                if (outdated_get(pool, nodes[i]->name, &marked, NULL, err, sizeof(err)) < 0) {
+                        /* Unknown: mark again rather than miss one. */
+                        log_warning("cannot read the outdated mark of %s: %s", nodes[i]->name, err);
+                        marked = false;
+                }
+                if (h.online < h.total && !marked) {
+                        if (outdated_mark(pool, nodes[i]->name, err, sizeof(err)) < 0) {
+                                snprintf(why, why_size, "cannot mark %s's halves outdated: %s",
+                                         nodes[i]->name, err);
+                                ret = -1;
+                                continue;
+                        }
+                        phase("phase outdated: %s runs with %u of %u of %s's halves; marked them "
+                              "outdated",
+                              pool, h.online, h.total, nodes[i]->name);
+                } else if (h.online == h.total && marked && !outdated_resilver_running(st)) {
+                        if (outdated_clear(pool, nodes[i]->name, err, sizeof(err)) < 0)
+                                log_warning("cannot clear the outdated mark of %s: %s",
+                                            nodes[i]->name, err);
+                        else
+                                phase("phase current: all %u of %s's halves of %s are ONLINE and "
+                                      "resilvered; outdated mark cleared",
+                                      h.total, nodes[i]->name, pool);
+                }
+        }
+        return ret;
+}
+
+/*
+ * Refuse an import that could roll the pool back: a node whose halves are
+ * outdated imports only with the other node's halves there. Returns true
+ * when the import may go ahead.
+ */
+static bool import_allowed(const char *pool, const struct spec_node *self,
+                           const struct spec_node *peer, int peer_missing)
+{
+        _cleanup_free_ char *self_since = NULL, *peer_since = NULL;
+        bool self_outdated, peer_outdated = false;
+        char why[512] = "";
+
+        if (outdated_get(pool, self->name, &self_outdated, &self_since, why, sizeof(why)) < 0 ||
+            (peer &&
+             outdated_get(pool, peer->name, &peer_outdated, &peer_since, why, sizeof(why)) < 0)) {
+                log_error("cannot tell whether a node's halves of %s are outdated (%s): not "
+                          "importing blind",
+                          pool, why);
+                return false;
+        }
+        if (self_outdated && (!peer || peer_missing != 0)) {
+                log_error("%s's halves of %s are outdated (the pool ran without them since %s) "
+                          "and %s's current halves are not all here: an import would bring back "
+                          "older data. Bring %s's disks back; only to accept that loss: "
+                          "crm_attribute --node %s --name " OUTDATED_ATTR_PREFIX "%s --delete",
+                          self->name, pool, self_since, peer ? peer->name : "the peer",
+                          peer ? peer->name : "the peer", self->name, pool);
+                return false;
+        }
+        if (peer_outdated && !local_halves_present(self)) {
+                log_error("%s's halves of %s are outdated (since %s) and this node's current "
+                          "halves are not all here: not importing",
+                          peer->name, pool, peer_since);
+                return false;
+        }
+        return true;
+}
+
+/*
+ * After the import: the halves a mark asked for must be in the pool, and a
+ * node whose halves are missing is marked before the start succeeds.
+ * Returns 0, or -1 after exporting the pool again.
+ */
+static int check_import(const struct spec *s, const char *pool, const struct spec_node *self,
+                        const struct spec_node *peer)
+{
+        const struct spec_node *nodes[2] = {self, peer};
+        struct zpool_status st = {0};
+        char why[512] = "";
+        int r;
+
+        r = zpool_status_read(pool, ONLINE_TIMEOUT_MS, &st, why, sizeof(why));
+        /* While one node is marked outdated, the other node's halves must all be in. */
+        for (size_t i = 0; r == 0 && peer && i < 2; i++) {
+                const struct spec_node *n = nodes[i], *other = nodes[1 - i];
+                struct outdated_halves h;
+                bool marked;
+
+                if (outdated_get(pool, other->name, &marked, NULL, why, sizeof(why)) < 0) {
+                        r = -1;
+                        break;
+                }
+                outdated_count(s, &st, n, &h, NULL);
+                if (marked && h.online < h.total) {
+                        snprintf(why, sizeof(why),
+                                 "only %u of %u of %s's halves came up while %s's are outdated",
+                                 h.online, h.total, n->name, other->name);
+                        r = -1;
+                }
+        }
+        if (r == 0)
+                r = update_marks(s, pool, &st, nodes, peer ? 2 : 1, why, sizeof(why));
+        zpool_status_clear(&st);
+        if (r == 0)
+                return 0;
+        log_error("%s: %s; exporting it again", pool, why);
+        if (zpool_export(pool, true, EXPORT_TIMEOUT_MS, why, sizeof(why)) < 0)
+                log_error("cannot export %s: %s", pool, why);
+        return -1;
+}
+
 /* The operation's timeout Pacemaker passes (ms), or def. */
 static unsigned op_timeout_ms(unsigned def)
 {
@@ -329,6 +484,8 @@ static enum ocf_exit pool_start(const struct ocf_agent *a)
                 phase("phase peer-luns: %zu of %zu of %s's LUNs present after %llu ms",
                       n_paths - (size_t)missing, n_paths, peer->name,
                       (unsigned long long)(t_peer - t0));
+        if (!import_allowed(pool, self, peer, missing))
+                goto out;
 
         /* The import directories, space separated. */
         {
@@ -362,10 +519,10 @@ static enum ocf_exit pool_start(const struct ocf_agent *a)
         }
         phase("phase import-done: %s imported %s in %llu ms (%llu ms since start)", pool, state,
               (unsigned long long)(t_import - t_peer), (unsigned long long)(now_ms() - t0));
-        if (strcmp(state, "ONLINE") == 0 || strcmp(state, "DEGRADED") == 0)
-                ret = OCF_SUCCESS;
-        else
+        if (strcmp(state, "ONLINE") != 0 && strcmp(state, "DEGRADED") != 0)
                 log_error("%s was imported but is %s", pool, state);
+        else if (check_import(s, pool, self, peer) == 0)
+                ret = OCF_SUCCESS;
 out:
         free_strv(paths, n_paths);
         free_strv(dirs, n_dirs);
@@ -546,25 +703,40 @@ static bool leaf_needs_online(const struct zpool_leaf *l)
                 strcmp(l->state, "OFFLINE") == 0);
 }
 
-/* Bring back the mirror halves whose devices are there again. */
-static void heal(const struct ocf_agent *a, const char *pool)
+/*
+ * Bring back the mirror halves whose devices are there again (a degraded
+ * pool only), then bring the outdated marks in line with the pool: mark a
+ * node whose halves are missing, clear one whose halves are all back and
+ * resilvered. A healthy pool costs two crm_attribute queries.
+ */
+static void tend_halves(const struct ocf_agent *a, const char *pool, bool degraded)
 {
-        const struct spec_node *self, *peer;
+        const struct spec_node *nodes[2];
         struct zpool_status st = {0};
         struct spec *s = NULL;
-        char why[512];
+        char why[512] = "";
+        size_t n_nodes;
 
-        if (load_node(ocf_reskey(a, "config"), ocf_reskey(a, "node"), &s, &self) < 0)
+        if (load_node(ocf_reskey(a, "config"), ocf_reskey(a, "node"), &s, &nodes[0]) < 0)
                 return;
-        peer = layout_peer(s, self);
-        if (peer && peer->backend)
-                (void)rescan_peer_sessions(peer->backend->target_iqn);
+        nodes[1] = layout_peer(s, nodes[0]);
+        n_nodes = nodes[1] ? 2 : 1;
+        if (!degraded) {
+                bool marked = false;
+
+                for (size_t i = 0; i < n_nodes && !marked; i++)
+                        if (outdated_get(pool, nodes[i]->name, &marked, NULL, why, sizeof(why)) < 0)
+                                marked = true; /* unknown: look at the pool */
+                if (!marked)
+                        goto out;
+        }
+        if (degraded && nodes[1] && nodes[1]->backend)
+                (void)rescan_peer_sessions(nodes[1]->backend->target_iqn);
         if (zpool_status_read(pool, ONLINE_TIMEOUT_MS, &st, why, sizeof(why)) < 0) {
                 log_warning("cannot read the status of %s: %s", pool, why);
-                spec_free(s);
-                return;
+                goto out;
         }
-        for (size_t i = 0; i < st.n_leaves; i++) {
+        for (size_t i = 0; degraded && i < st.n_leaves; i++) {
                 const struct zpool_leaf *l = &st.leaves[i];
 
                 if (!leaf_needs_online(l) || access(l->path, F_OK) < 0)
@@ -574,6 +746,17 @@ static void heal(const struct ocf_agent *a, const char *pool)
                 else
                         log_info("heal: %s was %s and is back: brought online", l->path, l->state);
         }
+        /* What the pool looks like now, healed halves included. */
+        if (degraded) {
+                zpool_status_clear(&st);
+                if (zpool_status_read(pool, ONLINE_TIMEOUT_MS, &st, why, sizeof(why)) < 0) {
+                        log_warning("cannot read the status of %s: %s", pool, why);
+                        goto out;
+                }
+        }
+        if (update_marks(s, pool, &st, nodes, n_nodes, why, sizeof(why)) < 0)
+                log_error("%s: %s", pool, why);
+out:
         zpool_status_clear(&st);
         spec_free(s);
 }
@@ -590,11 +773,9 @@ static enum ocf_exit pool_monitor(const struct ocf_agent *a)
                 log_error("cannot read the state of %s: %s", pool, strerror(-r));
                 return OCF_ERR_GENERIC;
         }
-        if (strcmp(state, "ONLINE") == 0)
-                return OCF_SUCCESS;
-        if (strcmp(state, "DEGRADED") == 0) {
+        if (strcmp(state, "ONLINE") == 0 || strcmp(state, "DEGRADED") == 0) {
                 if (!ocf_is_probe())
-                        heal(a, pool);
+                        tend_halves(a, pool, strcmp(state, "DEGRADED") == 0);
                 return OCF_SUCCESS;
         }
         log_error("%s is %s", pool, *state ? state : "in no state");
