@@ -6,9 +6,10 @@
  *             vdev and an LIO backstore at once; the backend clone's stop
  *             normally did it already),
  *          2. rescan the session to the peer's backend target and wait (at
- *             most peer_wait seconds) for the peer's LUNs, so that a planned
- *             failover imports every mirror whole; a peer whose session is
- *             not logged in (dead, fenced) is not waited for,
+ *             most peer_wait seconds) for the by-vdev names of both nodes'
+ *             halves, so that a planned failover imports every mirror
+ *             whole; a peer whose session is not logged in (dead, fenced)
+ *             is not waited for,
  *          3. refuse when this node's halves are marked outdated and the
  *             peer's are not all here, or the peer's are marked and this
  *             node's are not all here (lib/outdated.h: such an import would
@@ -41,6 +42,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <poll.h>
@@ -65,7 +67,6 @@
 #include "shared/macro.h"
 #include "shared/ocf.h"
 #include "shared/parse.h"
-#include "shared/spawn.h"
 #include "shared/time-util.h"
 
 #define RESCAN_TIMEOUT_MS 5000u
@@ -146,41 +147,89 @@ static int load_node(const char *config, const char *node_name, struct spec **re
         return 0;
 }
 
+/* ZFS partitions a whole-disk vdev; the pool lives in partition 1. */
+#define HALF_PARTITION_SUFFIX "-part1"
+
 /*
- * While this node exported its disks, the peer wrote them through iSCSI,
- * partition tables included (ZFS partitions whole disks): this kernel never
- * saw those tables. Re-read each local disk's partition table (udev makes
- * the -partN links; udev_settle() waits for them), or the import finds no
- * label on them.
+ * The names ZFS opens for node's mirror halves, in LUN order:
+ * LAYOUT_VDEV_DIR "/<alias>-part1". NULL when out of memory.
  */
-static void reread_local_partitions(const struct spec_node *self)
+static char **half_paths(const struct spec_node *node, size_t *ret_n)
+{
+        struct backend_disk *disks = NULL;
+        int n = layout_disks(node, &disks);
+        char **paths = n >= 0 ? calloc((size_t)n + 1, sizeof(char *)) : NULL;
+
+        for (int i = 0; paths && i < n; i++) {
+                _cleanup_free_ char *disk = NULL;
+
+                if (layout_vdev_path(node, &disks[i], &disk) < 0 ||
+                    asprintf(&paths[i], "%s" HALF_PARTITION_SUFFIX, disk) < 0) {
+                        paths[i] = NULL;
+                        for (int k = 0; k < i; k++)
+                                free(paths[k]);
+                        free(paths);
+                        paths = NULL;
+                }
+        }
+        free(disks);
+        if (paths)
+                *ret_n = (size_t)n;
+        return paths;
+}
+
+/* Whether the kernel holds any partition of the disk at path. */
+static bool disk_has_partitions(const char *path)
+{
+        _cleanup_free_ char *dev = realpath(path, NULL);
+        char dir[PATH_MAX];
+        const char *name;
+        struct dirent *e;
+        bool found = false;
+        DIR *d;
+
+        if (!dev)
+                return false;
+        name = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
+        snprintf(dir, sizeof(dir), "/sys/class/block/%s", name);
+        d = opendir(dir);
+        if (!d)
+                return false;
+        while (!found && (e = readdir(d))) {
+                char part[NAME_MAX + sizeof("/partition")];
+
+                if (strncmp(e->d_name, name, strlen(name)) != 0)
+                        continue;
+                snprintf(part, sizeof(part), "%s/partition", e->d_name);
+                found = faccessat(dirfd(d), part, F_OK, 0) == 0;
+        }
+        closedir(d);
+        return found;
+}
+
+/*
+ * A pool created on the peer was partitioned through iSCSI: this kernel has
+ * never seen the partition table of such a disk. Re-read it, only then:
+ * re-reading drops and re-adds every partition, and udev may take long to
+ * bring their names back (while a dead peer's LUNs hold up its workers).
+ */
+static void read_new_partition_tables(const struct spec_node *self)
 {
         struct backend_disk *disks = NULL;
         int n = layout_disks(self, &disks);
 
         for (int i = 0; i < n; i++) {
-                _cleanup_close_ int fd = open(disks[i].path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+                _cleanup_close_ int fd = -1;
 
+                if (disk_has_partitions(disks[i].path))
+                        continue;
+                fd = open(disks[i].path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
                 if (fd < 0 || ioctl(fd, BLKRRPART) < 0)
                         log_warning("cannot re-read the partition table of %s: %m", disks[i].path);
+                else
+                        log_info("read the new partition table of %s", disks[i].path);
         }
         free(disks);
-}
-
-/*
- * Wait until udev has handled what the kernel reported so far: the -partN
- * links of re-read local disks and of newly scanned LUNs (the kernel reads
- * a new disk's partitions as it adds it; udev links them a moment later).
- */
-static void udev_settle(void)
-{
-        char *argv[] = {"udevadm", "settle", "--timeout=15", NULL};
-        struct spawn_options o = {.timeout_ms = 20000};
-        struct spawn_result res = {0};
-
-        if (spawn_run(argv, &o, &res) < 0 || !spawn_result_success(&res))
-                log_warning("udevadm settle did not finish; importing anyway");
-        spawn_result_clear(&res);
 }
 
 /*
@@ -242,47 +291,11 @@ static void drop_peer_devices(const char *target_iqn)
         iscsi_sessions_free(sessions, n);
 }
 
-static char **peer_lun_paths(const struct spec *s, const struct spec_node *peer, size_t *ret_n)
-{
-        size_t n = layout_disk_count(peer);
-        char **paths = calloc(n + 1, sizeof(char *));
-
-        if (!paths)
-                return NULL;
-        for (size_t i = 0; i < n; i++)
-                if (layout_lun_path(s, peer, (unsigned)i, &paths[i]) < 0) {
-                        for (size_t k = 0; k < i; k++)
-                                free(paths[k]);
-                        free(paths);
-                        return NULL;
-                }
-        *ret_n = n;
-        return paths;
-}
-
 static void free_strv(char **v, size_t n)
 {
         for (size_t i = 0; v && i < n; i++)
                 free(v[i]);
         free(v);
-}
-
-/* Whether every local disk's by-vdev name is there (udev made it). */
-static bool local_halves_present(const struct spec_node *self)
-{
-        struct backend_disk *disks = NULL;
-        int n = layout_disks(self, &disks);
-        bool all = n >= 0;
-
-        for (int i = 0; i < n && all; i++) {
-                _cleanup_free_ char *path = NULL;
-
-                all = layout_vdev_path(self, &disks[i], &path) == 0 && access(path, F_OK) == 0;
-                if (!all)
-                        log_warning("local half %s is not there", path ? path : disks[i].path);
-        }
-        free(disks);
-        return all;
 }
 
 /*
@@ -337,7 +350,7 @@ static int update_marks(const struct spec *s, const char *pool, const struct zpo
  * when the import may go ahead.
  */
 static bool import_allowed(const char *pool, const struct spec_node *self,
-                           const struct spec_node *peer, int peer_missing)
+                           const struct spec_node *peer, int local_missing, int peer_missing)
 {
         _cleanup_free_ char *self_since = NULL, *peer_since = NULL;
         bool self_outdated, peer_outdated = false;
@@ -360,7 +373,7 @@ static bool import_allowed(const char *pool, const struct spec_node *self,
                           peer ? peer->name : "the peer", self->name, pool);
                 return false;
         }
-        if (peer_outdated && !local_halves_present(self)) {
+        if (peer_outdated && local_missing != 0) {
                 log_error("%s's halves of %s are outdated (since %s) and this node's current "
                           "halves are not all here: not importing",
                           peer->name, pool, peer_since);
@@ -436,11 +449,11 @@ static enum ocf_exit pool_start(const struct ocf_agent *a)
         _cleanup_free_ char *state = NULL;
         struct spec *s = NULL;
         char why[512];
-        char **paths = NULL, **dirs = NULL;
-        size_t n_paths = 0, n_dirs = 0;
+        char **local = NULL, **remote = NULL, **dirs = NULL;
+        size_t n_local = 0, n_remote = 0, n_dirs = 0;
         uint32_t peer_wait = 20;
         unsigned budget;
-        int r, missing = -1;
+        int r, local_missing = -1, remote_missing = -1;
         enum ocf_exit ret = OCF_ERR_GENERIC;
 
         if (zpool_is_imported(pool)) {
@@ -459,32 +472,34 @@ static enum ocf_exit pool_start(const struct ocf_agent *a)
         /* A disk cannot be a local vdev and an LIO backstore at once. */
         if (backend_unexport_disks(ocf_reskey(a, "config"), ocf_reskey(a, "node")) < 0)
                 goto out;
-        reread_local_partitions(self);
+        read_new_partition_tables(self);
 
+        /*
+         * Wait for the very names the import opens (by-vdev, made by udev),
+         * this node's and, when its session is up, the peer's; not for udev
+         * as a whole, which a dead peer's LUNs can keep busy for long.
+         */
+        local = half_paths(self, &n_local);
         peer = layout_peer(s, self);
-        if (peer && peer->backend) {
-                paths = peer_lun_paths(s, peer, &n_paths);
-                if (!paths) {
-                        log_error("out of memory");
-                        goto out;
-                }
-                if (rescan_peer_sessions(peer->backend->target_iqn) > 0) {
-                        missing = wait_for_paths(paths, n_paths, peer_wait * 1000u);
-                        if (missing < 0)
-                                log_warning("peer: cannot watch for its LUNs: %s",
-                                            strerror(-missing));
-                } else
-                        log_info("peer: no logged-in session to %s, importing with the local "
-                                 "halves",
-                                 peer->backend->target_iqn);
+        if (peer && peer->backend)
+                remote = half_paths(peer, &n_remote);
+        if (!local || (peer && peer->backend && !remote)) {
+                log_error("out of memory");
+                goto out;
         }
-        udev_settle();
+        if (peer && peer->backend && rescan_peer_sessions(peer->backend->target_iqn) == 0)
+                log_info("peer: no logged-in session to %s, importing with the local halves",
+                         peer->backend->target_iqn);
+        else if (remote)
+                remote_missing = wait_for_paths(remote, n_remote, peer_wait * 1000u);
+        local_missing = wait_for_paths(local, n_local, peer_wait * 1000u);
         t_peer = now_ms();
-        if (missing >= 0)
-                phase("phase peer-luns: %zu of %zu of %s's LUNs present after %llu ms",
-                      n_paths - (size_t)missing, n_paths, peer->name,
-                      (unsigned long long)(t_peer - t0));
-        if (!import_allowed(pool, self, peer, missing))
+        phase("phase devices: %zu of %zu local halves, %s%zu of %zu of %s's present after %llu ms",
+              local_missing >= 0 ? n_local - (size_t)local_missing : 0, n_local,
+              remote_missing < 0 ? "not waited for, " : "",
+              remote_missing >= 0 ? n_remote - (size_t)remote_missing : 0, n_remote,
+              peer ? peer->name : "no peer", (unsigned long long)(t_peer - t0));
+        if (!import_allowed(pool, self, peer, local_missing, remote_missing))
                 goto out;
 
         /* The import directories, space separated. */
@@ -524,7 +539,8 @@ static enum ocf_exit pool_start(const struct ocf_agent *a)
         else if (check_import(s, pool, self, peer) == 0)
                 ret = OCF_SUCCESS;
 out:
-        free_strv(paths, n_paths);
+        free_strv(local, n_local);
+        free_strv(remote, n_remote);
         free_strv(dirs, n_dirs);
         spec_free(s);
         return ret;
