@@ -99,22 +99,42 @@ static const struct ocf_param pool_params[] = {
 };
 
 /*
- * A failover phase: to the journal with its own timestamp (Pacemaker logs an
- * agent's stderr only when the action ends), and to stderr.
+ * To the journal as "hasan-pool" with its own timestamp (Pacemaker logs an
+ * agent's stderr only when the action ends, and only to its own log), and
+ * to stderr: failover phases, and the refusals an operator must find.
  */
+static void vjournal(int priority, const char *fmt, va_list ap)
+{
+        char line[1024];
+
+        vsnprintf(line, sizeof(line), fmt, ap);
+        openlog("hasan-pool", LOG_PID, LOG_DAEMON);
+        syslog(priority, "%s", line);
+        closelog();
+        if (priority <= LOG_ERR)
+                log_error("%s", line);
+        else
+                log_info("%s", line);
+}
+
 static void phase(const char *fmt, ...) _printf_(1, 2);
 static void phase(const char *fmt, ...)
 {
-        char line[1024];
         va_list ap;
 
         va_start(ap, fmt);
-        vsnprintf(line, sizeof(line), fmt, ap);
+        vjournal(LOG_NOTICE, fmt, ap);
         va_end(ap);
-        openlog("hasan-pool", LOG_PID, LOG_DAEMON);
-        syslog(LOG_NOTICE, "%s", line);
-        closelog();
-        log_info("%s", line);
+}
+
+static void refusal(const char *fmt, ...) _printf_(1, 2);
+static void refusal(const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        vjournal(LOG_ERR, fmt, ap);
+        va_end(ap);
 }
 
 /* The description and this node in it; logs why not. */
@@ -359,24 +379,24 @@ static bool import_allowed(const char *pool, const struct spec_node *self,
         if (outdated_get(pool, self->name, &self_outdated, &self_since, why, sizeof(why)) < 0 ||
             (peer &&
              outdated_get(pool, peer->name, &peer_outdated, &peer_since, why, sizeof(why)) < 0)) {
-                log_error("cannot tell whether a node's halves of %s are outdated (%s): not "
-                          "importing blind",
-                          pool, why);
+                refusal("cannot tell whether a node's halves of %s are outdated (%s): not "
+                        "importing blind",
+                        pool, why);
                 return false;
         }
         if (self_outdated && (!peer || peer_missing != 0)) {
-                log_error("%s's halves of %s are outdated (the pool ran without them since %s) "
-                          "and %s's current halves are not all here: an import would bring back "
-                          "older data. Bring %s's disks back; only to accept that loss: "
-                          "crm_attribute --node %s --name " OUTDATED_ATTR_PREFIX "%s --delete",
-                          self->name, pool, self_since, peer ? peer->name : "the peer",
-                          peer ? peer->name : "the peer", self->name, pool);
+                refusal("%s's halves of %s are outdated (the pool ran without them since %s) "
+                        "and %s's current halves are not all here: an import would bring back "
+                        "older data. Bring %s's disks back; only to accept that loss: "
+                        "crm_attribute --node %s --name " OUTDATED_ATTR_PREFIX "%s --delete",
+                        self->name, pool, self_since, peer ? peer->name : "the peer",
+                        peer ? peer->name : "the peer", self->name, pool);
                 return false;
         }
         if (peer_outdated && local_missing != 0) {
-                log_error("%s's halves of %s are outdated (since %s) and this node's current "
-                          "halves are not all here: not importing",
-                          peer->name, pool, peer_since);
+                refusal("%s's halves of %s are outdated (since %s) and this node's current "
+                        "halves are not all here: not importing",
+                        peer->name, pool, peer_since);
                 return false;
         }
         return true;
@@ -419,7 +439,7 @@ static int check_import(const struct spec *s, const char *pool, const struct spe
         zpool_status_clear(&st);
         if (r == 0)
                 return 0;
-        log_error("%s: %s; exporting it again", pool, why);
+        refusal("%s: %s; exporting it again", pool, why);
         if (zpool_export(pool, true, EXPORT_TIMEOUT_MS, why, sizeof(why)) < 0)
                 log_error("cannot export %s: %s", pool, why);
         return -1;
