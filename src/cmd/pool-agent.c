@@ -67,6 +67,7 @@
 #include "shared/macro.h"
 #include "shared/ocf.h"
 #include "shared/parse.h"
+#include "shared/spawn.h"
 #include "shared/time-util.h"
 
 #define RESCAN_TIMEOUT_MS 5000u
@@ -250,6 +251,20 @@ static void read_new_partition_tables(const struct spec_node *self)
                         log_info("read the new partition table of %s", disks[i].path);
         }
         free(disks);
+}
+
+/* Wait, at most timeout_ms, until udev has handled every event the kernel sent so far. */
+static void udev_settle(unsigned timeout_ms)
+{
+        char arg[32];
+        char *argv[] = {"udevadm", "settle", arg, NULL};
+        struct spawn_options o = {.timeout_ms = timeout_ms + 2000u};
+        struct spawn_result res = {0};
+
+        snprintf(arg, sizeof(arg), "--timeout=%u", (timeout_ms + 999u) / 1000u);
+        if (spawn_run(argv, &o, &res) < 0 || !spawn_result_success(&res))
+                log_warning("udev did not settle within %u ms", timeout_ms);
+        spawn_result_clear(&res);
 }
 
 /*
@@ -496,8 +511,11 @@ static enum ocf_exit pool_start(const struct ocf_agent *a)
 
         /*
          * Wait for the very names the import opens (by-vdev, made by udev),
-         * this node's and, when its session is up, the peer's; not for udev
-         * as a whole, which a dead peer's LUNs can keep busy for long.
+         * this node's and, when its session is up, the peer's. A name can be
+         * a leftover of the peer's LUNs this node dropped at its last stop,
+         * its removal still queued in udev: with the peer's session up, let
+         * udev's queue drain (bounded), then look again. Not with a dead
+         * peer: its LUNs' I/O can keep udev's queue busy for long.
          */
         local = half_paths(self, &n_local);
         peer = layout_peer(s, self);
@@ -510,8 +528,13 @@ static enum ocf_exit pool_start(const struct ocf_agent *a)
         if (peer && peer->backend && rescan_peer_sessions(peer->backend->target_iqn) == 0)
                 log_info("peer: no logged-in session to %s, importing with the local halves",
                          peer->backend->target_iqn);
-        else if (remote)
-                remote_missing = wait_for_paths(remote, n_remote, peer_wait * 1000u);
+        else if (remote) {
+                uint64_t deadline = t0 + peer_wait * 1000ull;
+
+                (void)wait_for_paths(remote, n_remote, peer_wait * 1000u);
+                udev_settle(now_ms() + 5000u < deadline ? (unsigned)(deadline - now_ms()) : 5000u);
+                remote_missing = wait_for_paths(remote, n_remote, 5000u);
+        }
         local_missing = wait_for_paths(local, n_local, peer_wait * 1000u);
         t_peer = now_ms();
         phase("phase devices: %zu of %zu local halves, %s%zu of %zu of %s's present after %llu ms",
