@@ -28,11 +28,12 @@
  *          owner (a node in standby runs no backend clone instance), and
  *          drop this node's devices of the peer's LUNs.
  * monitor  the kstat state, re-read while transitional; ONLINE and DEGRADED
- *          run. A DEGRADED pool is healed where it can be: the peer's
- *          session is rescanned and mirror halves whose device is back are
- *          brought online (ZFS resilvers only what changed). The outdated
- *          marks follow the pool: set for a node with a missing half,
- *          cleared once its halves are all back and resilvered.
+ *          run. Then the halves (zpool status: a half ZFS faulted for too
+ *          many errors leaves the pool ONLINE): those down whose device
+ *          works again (the peer's: while its session is logged in) are
+ *          brought back, and ZFS resilvers only what changed. The outdated
+ *          marks follow: set for a node with a half down, cleared once its
+ *          halves are all back and resilvered.
  *
  * The stock ocf:heartbeat:ZFS (resource-agents 4.12) is not used: it cannot
  * wait for the peer's LUNs (a planned failover would import degraded and
@@ -754,7 +755,7 @@ static enum ocf_exit pool_stop(const struct ocf_agent *a)
         return OCF_SUCCESS;
 }
 
-static bool leaf_needs_online(const struct zpool_leaf *l)
+static bool leaf_is_down(const struct zpool_leaf *l)
 {
         return l->path && l->state &&
                (strcmp(l->state, "UNAVAIL") == 0 || strcmp(l->state, "CANT_OPEN") == 0 ||
@@ -763,56 +764,81 @@ static bool leaf_needs_online(const struct zpool_leaf *l)
 }
 
 /*
- * Bring back the mirror halves whose devices are there again (a degraded
- * pool only), then bring the outdated marks in line with the pool: mark a
- * node whose halves are missing, clear one whose halves are all back and
- * resilvered. A healthy pool costs two crm_attribute queries.
+ * Bring back the halves that are down and whose device works again: this
+ * node's when their name leads to a device, the peer's only while a session
+ * to its target is logged in (during an interconnect cut the name stays but
+ * every I/O fails). A half ZFS faulted for too many errors is cleared, any
+ * other brought online; ZFS resilvers what it missed. Returns how many.
  */
-static void tend_halves(const struct ocf_agent *a, const char *pool, bool degraded)
+static unsigned heal(const struct spec *s, const struct spec_node *self, const char *pool,
+                     const struct zpool_status *st, bool peer_reachable)
+{
+        unsigned healed = 0;
+        char why[512];
+
+        for (size_t i = 0; i < st->n_leaves; i++) {
+                const struct zpool_leaf *l = &st->leaves[i];
+                const struct spec_node *owner = layout_vdev_owner(s, l->path);
+                bool faulted;
+                int r;
+
+                if (!leaf_is_down(l) || access(l->path, F_OK) < 0)
+                        continue;
+                if (owner && owner != self && !peer_reachable)
+                        continue;
+                faulted = strcmp(l->state, "FAULTED") == 0;
+                r = faulted ? zpool_clear(pool, l->path, ONLINE_TIMEOUT_MS, why, sizeof(why))
+                            : zpool_online(pool, l->path, ONLINE_TIMEOUT_MS, why, sizeof(why));
+                if (r < 0)
+                        log_warning("heal: zpool %s %s %s failed: %s", faulted ? "clear" : "online",
+                                    pool, l->path, why);
+                else {
+                        phase("phase heal: %s was %s; %s", l->path, l->state,
+                              faulted ? "errors cleared" : "brought online");
+                        healed++;
+                }
+        }
+        return healed;
+}
+
+/*
+ * Every monitor of a running pool: the mirror halves, not only the pool's
+ * state (a half ZFS faulted leaves the pool ONLINE). Halves that are down
+ * are brought back where they can be, and the outdated marks follow.
+ */
+static void tend_halves(const struct ocf_agent *a, const char *pool)
 {
         const struct spec_node *nodes[2];
         struct zpool_status st = {0};
         struct spec *s = NULL;
         char why[512] = "";
+        bool peer_reachable = false;
         size_t n_nodes;
 
         if (load_node(ocf_reskey(a, "config"), ocf_reskey(a, "node"), &s, &nodes[0]) < 0)
                 return;
         nodes[1] = layout_peer(s, nodes[0]);
         n_nodes = nodes[1] ? 2 : 1;
-        if (!degraded) {
-                bool marked = false;
-
-                for (size_t i = 0; i < n_nodes && !marked; i++)
-                        if (outdated_get(pool, nodes[i]->name, &marked, NULL, why, sizeof(why)) < 0)
-                                marked = true; /* unknown: look at the pool */
-                if (!marked)
-                        goto out;
-        }
-        if (degraded && nodes[1] && nodes[1]->backend)
-                (void)rescan_peer_sessions(nodes[1]->backend->target_iqn);
         if (zpool_status_read(pool, ONLINE_TIMEOUT_MS, &st, why, sizeof(why)) < 0) {
                 log_warning("cannot read the status of %s: %s", pool, why);
                 goto out;
         }
-        for (size_t i = 0; degraded && i < st.n_leaves; i++) {
-                const struct zpool_leaf *l = &st.leaves[i];
-
-                if (!leaf_needs_online(l) || access(l->path, F_OK) < 0)
-                        continue;
-                if (zpool_online(pool, l->path, ONLINE_TIMEOUT_MS, why, sizeof(why)) < 0)
-                        log_warning("heal: zpool online %s %s failed: %s", pool, l->path, why);
-                else
-                        log_info("heal: %s was %s and is back: brought online", l->path, l->state);
-        }
-        /* What the pool looks like now, healed halves included. */
-        if (degraded) {
-                zpool_status_clear(&st);
-                if (zpool_status_read(pool, ONLINE_TIMEOUT_MS, &st, why, sizeof(why)) < 0) {
-                        log_warning("cannot read the status of %s: %s", pool, why);
-                        goto out;
+        for (size_t i = 0; i < st.n_leaves; i++)
+                if (leaf_is_down(&st.leaves[i])) {
+                        if (nodes[1] && nodes[1]->backend)
+                                peer_reachable =
+                                    rescan_peer_sessions(nodes[1]->backend->target_iqn) > 0;
+                        if (heal(s, nodes[0], pool, &st, peer_reachable) > 0) {
+                                /* What the pool looks like now, healed halves included. */
+                                zpool_status_clear(&st);
+                                if (zpool_status_read(pool, ONLINE_TIMEOUT_MS, &st, why,
+                                                      sizeof(why)) < 0) {
+                                        log_warning("cannot read the status of %s: %s", pool, why);
+                                        goto out;
+                                }
+                        }
+                        break;
                 }
-        }
         if (update_marks(s, pool, &st, nodes, n_nodes, why, sizeof(why)) < 0)
                 log_error("%s: %s", pool, why);
 out:
@@ -834,7 +860,7 @@ static enum ocf_exit pool_monitor(const struct ocf_agent *a)
         }
         if (strcmp(state, "ONLINE") == 0 || strcmp(state, "DEGRADED") == 0) {
                 if (!ocf_is_probe())
-                        tend_halves(a, pool, strcmp(state, "DEGRADED") == 0);
+                        tend_halves(a, pool);
                 return OCF_SUCCESS;
         }
         log_error("%s is %s", pool, *state ? state : "in no state");

@@ -268,6 +268,13 @@ int zpool_online(const char *pool, const char *device, unsigned timeout_ms, char
         return run_zpool(argv, timeout_ms, NULL, why, why_size);
 }
 
+int zpool_clear(const char *pool, const char *device, unsigned timeout_ms, char *why,
+                size_t why_size)
+{
+        char *argv[] = {"zpool", "clear", (char *)pool, (char *)device, NULL};
+        return run_zpool(argv, timeout_ms, NULL, why, why_size);
+}
+
 int zpool_scrub(const char *pool, unsigned timeout_ms, char *why, size_t why_size)
 {
         char *argv[] = {"zpool", "scrub", (char *)pool, NULL};

@@ -68,4 +68,7 @@ int zpool_import(const char *pool, char *const *dirs, size_t n_dirs, unsigned ti
 int zpool_export(const char *pool, bool force, unsigned timeout_ms, char *why, size_t why_size);
 int zpool_online(const char *pool, const char *device, unsigned timeout_ms, char *why,
                  size_t why_size);
+/* Clear a device's errors: brings back a half ZFS faulted for too many errors. */
+int zpool_clear(const char *pool, const char *device, unsigned timeout_ms, char *why,
+                size_t why_size);
 int zpool_scrub(const char *pool, unsigned timeout_ms, char *why, size_t why_size);
