@@ -42,6 +42,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/fs.h>
@@ -802,11 +803,11 @@ static unsigned heal(const struct spec *s, const struct spec_node *self, const c
 }
 
 /*
- * Every monitor of a running pool: the mirror halves, not only the pool's
- * state (a half ZFS faulted leaves the pool ONLINE). Halves that are down
- * are brought back where they can be, and the outdated marks follow.
+ * The mirror halves of the pool imported here, not only the pool's state (a
+ * half ZFS faulted leaves the pool ONLINE): halves that are down are
+ * brought back where they can be, and the outdated marks follow.
  */
-static void tend_halves(const struct ocf_agent *a, const char *pool)
+static int tend_halves(const char *config, const char *node_name, const char *pool)
 {
         const struct spec_node *nodes[2];
         struct zpool_status st = {0};
@@ -814,9 +815,10 @@ static void tend_halves(const struct ocf_agent *a, const char *pool)
         char why[512] = "";
         bool peer_reachable = false;
         size_t n_nodes;
+        int r = -EIO;
 
-        if (load_node(ocf_reskey(a, "config"), ocf_reskey(a, "node"), &s, &nodes[0]) < 0)
-                return;
+        if (load_node(config, node_name, &s, &nodes[0]) < 0)
+                return -EINVAL;
         nodes[1] = layout_peer(s, nodes[0]);
         n_nodes = nodes[1] ? 2 : 1;
         if (zpool_status_read(pool, ONLINE_TIMEOUT_MS, &st, why, sizeof(why)) < 0) {
@@ -839,11 +841,94 @@ static void tend_halves(const struct ocf_agent *a, const char *pool)
                         }
                         break;
                 }
-        if (update_marks(s, pool, &st, nodes, n_nodes, why, sizeof(why)) < 0)
+        r = update_marks(s, pool, &st, nodes, n_nodes, why, sizeof(why));
+        if (r < 0)
                 log_error("%s: %s", pool, why);
 out:
         zpool_status_clear(&st);
         spec_free(s);
+        return r;
+}
+
+/*
+ * Have the halves tended without waiting: zpool status, clear and online
+ * take ZFS's locks and can block for long (seen in the lab right after an
+ * interconnect came back), and a monitor that times out gets the pool
+ * stopped and, when the stop times out too, the node fenced. The work runs
+ * as a transient unit; its fixed name keeps a second one from starting
+ * while one still runs.
+ */
+static void kick_tend(const struct ocf_agent *a, const char *pool)
+{
+        char exe[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+        const char *node = ocf_reskey(a, "node");
+        char *argv[16];
+        size_t k = 0;
+        struct spawn_options o = {.timeout_ms = 10000};
+        struct spawn_result res = {0};
+
+        if (n <= 0)
+                return;
+        exe[n] = '\0';
+        argv[k++] = "systemd-run";
+        argv[k++] = "--no-block";
+        argv[k++] = "--quiet";
+        argv[k++] = "--collect";
+        argv[k++] = "--unit=hasan-pool-tend";
+        argv[k++] = "--property=RuntimeMaxSec=120";
+        argv[k++] = exe;
+        argv[k++] = "pool";
+        argv[k++] = "tend";
+        argv[k++] = "--config";
+        argv[k++] = (char *)ocf_reskey(a, "config");
+        if (node && *node) {
+                argv[k++] = "--node";
+                argv[k++] = (char *)node;
+        }
+        argv[k++] = (char *)pool;
+        argv[k] = NULL;
+        /* A unit of that name still running is the one expected failure. */
+        if (spawn_run(argv, &o, &res) < 0 || !spawn_result_success(&res))
+                log_debug("hasan-pool-tend not started (one still runs?)");
+        spawn_result_clear(&res);
+}
+
+int pool_verb_tend(int argc, char **argv)
+{
+        static const struct option options[] = {
+            {"config", required_argument, NULL, 'c'},
+            {"node", required_argument, NULL, 'N'},
+            {"help", no_argument, NULL, 'h'},
+            {},
+        };
+        const char *config = HASAN_CLUSTER_JSON, *node = NULL;
+        int c;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "+c:N:h", options, NULL)) >= 0)
+                switch (c) {
+                case 'c':
+                        config = optarg;
+                        break;
+                case 'N':
+                        node = optarg;
+                        break;
+                case 'h':
+                        printf("usage: hasan pool tend [--config FILE] [--node NAME] POOL\n");
+                        return EXIT_OK;
+                default:
+                        return EXIT_USAGE;
+                }
+        if (optind + 1 != argc) {
+                log_error("usage: hasan pool tend [--config FILE] [--node NAME] POOL");
+                return EXIT_USAGE;
+        }
+        if (!zpool_is_imported(argv[optind])) {
+                log_info("%s is not imported here: nothing to tend", argv[optind]);
+                return EXIT_OK;
+        }
+        return tend_halves(config, node, argv[optind]) < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
 static enum ocf_exit pool_monitor(const struct ocf_agent *a)
@@ -860,7 +945,7 @@ static enum ocf_exit pool_monitor(const struct ocf_agent *a)
         }
         if (strcmp(state, "ONLINE") == 0 || strcmp(state, "DEGRADED") == 0) {
                 if (!ocf_is_probe())
-                        tend_halves(a, pool);
+                        kick_tend(a, pool);
                 return OCF_SUCCESS;
         }
         log_error("%s is %s", pool, *state ? state : "in no state");

@@ -10,3 +10,6 @@ int pool_agent_personality(int argc, char **argv);
 int pool_verb_is_imported(int argc, char **argv);
 int pool_verb_scrub(int argc, char **argv);
 int pool_verb_vdev_conf(int argc, char **argv);
+
+/* "hasan pool tend POOL" (pool-agent.c): heal the halves and keep the outdated marks. */
+int pool_verb_tend(int argc, char **argv);

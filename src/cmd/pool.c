@@ -570,6 +570,9 @@ static const struct verb pool_verbs[] = {
      "print /etc/zfs/vdev_id.conf: the pool's names for the disks of both nodes"},
     {"scrub", 0, VERB_ANY, pool_verb_scrub, "scrub [--if-idle] [--quiet-hours H] [POOL]",
      "start a scrub (--if-idle: only where the pool is and no resilver is fresh)"},
+    {"tend", 0, VERB_ANY, pool_verb_tend, "tend [--node NAME] POOL",
+     "bring back mirror halves that are down, and keep the outdated marks (the pool agent's "
+     "monitor starts it)"},
 };
 
 static void help(FILE *f)
