@@ -28,8 +28,9 @@
  *          owner (a node in standby runs no backend clone instance), and
  *          drop this node's devices of the peer's LUNs.
  * monitor  the kstat state, re-read while transitional; ONLINE and DEGRADED
- *          run. Then the halves (zpool status: a half ZFS faulted for too
- *          many errors leaves the pool ONLINE): those down whose device
+ *          run. Then, in a transient unit the monitor does not wait for
+ *          ("hasan pool tend"; ZFS's commands can block), the halves (a
+ *          half ZFS faulted for too many errors leaves the pool ONLINE): those down whose device
  *          works again (the peer's: while its session is logged in) are
  *          brought back, and ZFS resilvers only what changed. The outdated
  *          marks follow: set for a node with a half down, cleared once its
