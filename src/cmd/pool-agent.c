@@ -117,8 +117,20 @@ static void vjournal(int priority, const char *fmt, va_list ap)
         closelog();
         if (priority <= LOG_ERR)
                 log_error("%s", line);
+        else if (priority == LOG_WARNING)
+                log_warning("%s", line);
         else
                 log_info("%s", line);
+}
+
+static void journal_line(int priority, const char *fmt, ...) _printf_(2, 3);
+static void journal_line(int priority, const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        vjournal(priority, fmt, ap);
+        va_end(ap);
 }
 
 static void phase(const char *fmt, ...) _printf_(1, 2);
@@ -792,8 +804,8 @@ static unsigned heal(const struct spec *s, const struct spec_node *self, const c
                 r = faulted ? zpool_clear(pool, l->path, ONLINE_TIMEOUT_MS, why, sizeof(why))
                             : zpool_online(pool, l->path, ONLINE_TIMEOUT_MS, why, sizeof(why));
                 if (r < 0)
-                        log_warning("heal: zpool %s %s %s failed: %s", faulted ? "clear" : "online",
-                                    pool, l->path, why);
+                        journal_line(LOG_WARNING, "heal: zpool %s %s %s failed: %s",
+                                     faulted ? "clear" : "online", pool, l->path, why);
                 else {
                         phase("phase heal: %s was %s; %s", l->path, l->state,
                               faulted ? "errors cleared" : "brought online");
@@ -823,7 +835,7 @@ static int tend_halves(const char *config, const char *node_name, const char *po
         nodes[1] = layout_peer(s, nodes[0]);
         n_nodes = nodes[1] ? 2 : 1;
         if (zpool_status_read(pool, ONLINE_TIMEOUT_MS, &st, why, sizeof(why)) < 0) {
-                log_warning("cannot read the status of %s: %s", pool, why);
+                journal_line(LOG_WARNING, "cannot read the status of %s: %s", pool, why);
                 goto out;
         }
         for (size_t i = 0; i < st.n_leaves; i++)
@@ -844,7 +856,7 @@ static int tend_halves(const char *config, const char *node_name, const char *po
                 }
         r = update_marks(s, pool, &st, nodes, n_nodes, why, sizeof(why));
         if (r < 0)
-                log_error("%s: %s", pool, why);
+                journal_line(LOG_ERR, "%s: %s", pool, why);
 out:
         zpool_status_clear(&st);
         spec_free(s);
@@ -878,6 +890,8 @@ static void kick_tend(const struct ocf_agent *a, const char *pool)
         argv[k++] = "--collect";
         argv[k++] = "--unit=hasan-pool-tend";
         argv[k++] = "--property=RuntimeMaxSec=120";
+        /* Every 10 s: keep systemd's "Started"/"Deactivated" lines out of the journal. */
+        argv[k++] = "--property=LogLevelMax=notice";
         argv[k++] = exe;
         argv[k++] = "pool";
         argv[k++] = "tend";
