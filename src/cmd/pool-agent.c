@@ -107,6 +107,7 @@ static const struct ocf_param pool_params[] = {
  * agent's stderr only when the action ends, and only to its own log), and
  * to stderr: failover phases, and the refusals an operator must find.
  */
+static void vjournal(int priority, const char *fmt, va_list ap) _printf_(2, 0);
 static void vjournal(int priority, const char *fmt, va_list ap)
 {
         char line[1024];
