@@ -43,7 +43,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/fs.h>
@@ -910,41 +909,13 @@ static void kick_tend(const struct ocf_agent *a, const char *pool)
         spawn_result_clear(&res);
 }
 
-int pool_verb_tend(int argc, char **argv)
+int pool_tend(const char *config, const char *node, const char *pool)
 {
-        static const struct option options[] = {
-            {"config", required_argument, NULL, 'c'},
-            {"node", required_argument, NULL, 'N'},
-            {"help", no_argument, NULL, 'h'},
-            {},
-        };
-        const char *config = HASAN_CLUSTER_JSON, *node = NULL;
-        int c;
-
-        optind = 0;
-        while ((c = getopt_long(argc, argv, "+c:N:h", options, NULL)) >= 0)
-                switch (c) {
-                case 'c':
-                        config = optarg;
-                        break;
-                case 'N':
-                        node = optarg;
-                        break;
-                case 'h':
-                        printf("usage: hasan pool tend [--config FILE] [--node NAME] POOL\n");
-                        return EXIT_OK;
-                default:
-                        return EXIT_USAGE;
-                }
-        if (optind + 1 != argc) {
-                log_error("usage: hasan pool tend [--config FILE] [--node NAME] POOL");
-                return EXIT_USAGE;
+        if (!zpool_is_imported(pool)) {
+                log_info("%s is not imported here: nothing to tend", pool);
+                return 0;
         }
-        if (!zpool_is_imported(argv[optind])) {
-                log_info("%s is not imported here: nothing to tend", argv[optind]);
-                return EXIT_OK;
-        }
-        return tend_halves(config, node, argv[optind]) < 0 ? EXIT_FAIL : EXIT_OK;
+        return tend_halves(config, node, pool);
 }
 
 static enum ocf_exit pool_monitor(const struct ocf_agent *a)

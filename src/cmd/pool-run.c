@@ -177,7 +177,12 @@ int pool_verb_scrub(int argc, char **argv)
         return EXIT_OK;
 }
 
-int pool_verb_vdev_conf(int argc, char **argv)
+/*
+ * The options of the verbs that act for one node: --config and --node.
+ * Returns -1 to go on (optind at the first operand), else the exit status.
+ */
+static int parse_node_options(int argc, char **argv, const char *usage, const char **config,
+                              const char **node)
 {
         static const struct option options[] = {
             {"config", required_argument, NULL, 'c'},
@@ -185,28 +190,54 @@ int pool_verb_vdev_conf(int argc, char **argv)
             {"help", no_argument, NULL, 'h'},
             {},
         };
-        const char *config = HASAN_CLUSTER_JSON, *node = NULL;
-        struct spec_problems problems = {0};
-        const struct spec_node *self;
-        struct spec *s = NULL;
-        char *text = NULL;
-        int c, r;
+        int c;
 
         optind = 0;
         while ((c = getopt_long(argc, argv, "+c:N:h", options, NULL)) >= 0)
                 switch (c) {
                 case 'c':
-                        config = optarg;
+                        *config = optarg;
                         break;
                 case 'N':
-                        node = optarg;
+                        *node = optarg;
                         break;
                 case 'h':
-                        printf("usage: hasan pool vdev-conf [--config FILE] [--node NAME]\n");
+                        printf("usage: %s\n", usage);
                         return EXIT_OK;
                 default:
                         return EXIT_USAGE;
                 }
+        return -1;
+}
+
+int pool_verb_tend(int argc, char **argv)
+{
+        static const char usage[] = "hasan pool tend [--config FILE] [--node NAME] POOL";
+        const char *config = HASAN_CLUSTER_JSON, *node = NULL;
+        int r = parse_node_options(argc, argv, usage, &config, &node);
+
+        if (r >= 0)
+                return r;
+        if (optind + 1 != argc) {
+                log_error("usage: %s", usage);
+                return EXIT_USAGE;
+        }
+        return pool_tend(config, node, argv[optind]) < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+int pool_verb_vdev_conf(int argc, char **argv)
+{
+        const char *config = HASAN_CLUSTER_JSON, *node = NULL;
+        struct spec_problems problems = {0};
+        const struct spec_node *self;
+        struct spec *s = NULL;
+        char *text = NULL;
+        int r;
+
+        r = parse_node_options(argc, argv, "hasan pool vdev-conf [--config FILE] [--node NAME]",
+                               &config, &node);
+        if (r >= 0)
+                return r;
         if (optind < argc) {
                 log_error("unrecognized argument '%s'", argv[optind]);
                 return EXIT_USAGE;
