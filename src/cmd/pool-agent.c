@@ -351,12 +351,13 @@ static void free_strv(char **v, size_t n)
 /*
  * Bring the outdated marks in line with the running pool: a node with a
  * half that is not ONLINE is marked; a marked node whose halves are all
- * ONLINE, with no resilver running, is cleared. Returns -1 when a node
+ * ONLINE, with no resilver running, is cleared. known: the nodes' marks as
+ * the caller read them, or NULL to read them here. Returns -1 when a node
  * that needs its mark could not be marked (why filled), else 0.
  */
 static int update_marks(const struct spec *s, const char *pool, const struct zpool_status *st,
-                        const struct spec_node *const nodes[], size_t n_nodes, char *why,
-                        size_t why_size)
+                        const struct spec_node *const nodes[], size_t n_nodes, const bool *known,
+                        char *why, size_t why_size)
 {
         int ret = 0;
 
@@ -366,7 +367,9 @@ static int update_marks(const struct spec *s, const char *pool, const struct zpo
                 bool marked;
 
                 outdated_count(s, st, nodes[i], &h, NULL);
-                if (outdated_get(pool, nodes[i]->name, &marked, NULL, err, sizeof(err)) < 0) {
+                if (known)
+                        marked = known[i];
+                else if (outdated_get(pool, nodes[i]->name, &marked, NULL, err, sizeof(err)) < 0) {
                         /* Unknown: mark again rather than miss one. */
                         log_warning("cannot read the outdated mark of %s: %s", nodes[i]->name, err);
                         marked = false;
@@ -397,10 +400,12 @@ static int update_marks(const struct spec *s, const char *pool, const struct zpo
 /*
  * Refuse an import that could roll the pool back: a node whose halves are
  * outdated imports only with the other node's halves there. Returns true
- * when the import may go ahead.
+ * when the import may go ahead; ret_outdated gets this node's and the
+ * peer's marks, for the checks after the import.
  */
 static bool import_allowed(const char *pool, const struct spec_node *self,
-                           const struct spec_node *peer, int local_missing, int peer_missing)
+                           const struct spec_node *peer, int local_missing, int peer_missing,
+                           bool ret_outdated[2])
 {
         _cleanup_free_ char *self_since = NULL, *peer_since = NULL;
         bool self_outdated, peer_outdated = false;
@@ -414,6 +419,8 @@ static bool import_allowed(const char *pool, const struct spec_node *self,
                         pool, why);
                 return false;
         }
+        ret_outdated[0] = self_outdated;
+        ret_outdated[1] = peer_outdated;
         if (self_outdated && (!peer || peer_missing != 0)) {
                 refusal("%s's halves of %s are outdated (the pool ran without them since %s) "
                         "and %s's current halves are not all here: an import would bring back "
@@ -438,7 +445,7 @@ static bool import_allowed(const char *pool, const struct spec_node *self,
  * Returns 0, or -1 after exporting the pool again.
  */
 static int check_import(const struct spec *s, const char *pool, const struct spec_node *self,
-                        const struct spec_node *peer)
+                        const struct spec_node *peer, const bool outdated[2])
 {
         const struct spec_node *nodes[2] = {self, peer};
         struct zpool_status st = {0};
@@ -450,14 +457,9 @@ static int check_import(const struct spec *s, const char *pool, const struct spe
         for (size_t i = 0; r == 0 && peer && i < 2; i++) {
                 const struct spec_node *n = nodes[i], *other = nodes[1 - i];
                 struct outdated_halves h;
-                bool marked;
 
-                if (outdated_get(pool, other->name, &marked, NULL, why, sizeof(why)) < 0) {
-                        r = -1;
-                        break;
-                }
                 outdated_count(s, &st, n, &h, NULL);
-                if (marked && h.online < h.total) {
+                if (outdated[1 - i] && h.online < h.total) {
                         snprintf(why, sizeof(why),
                                  "only %u of %u of %s's halves came up while %s's are outdated",
                                  h.online, h.total, n->name, other->name);
@@ -465,7 +467,7 @@ static int check_import(const struct spec *s, const char *pool, const struct spe
                 }
         }
         if (r == 0)
-                r = update_marks(s, pool, &st, nodes, peer ? 2 : 1, why, sizeof(why));
+                r = update_marks(s, pool, &st, nodes, peer ? 2 : 1, outdated, why, sizeof(why));
         zpool_status_clear(&st);
         if (r == 0)
                 return 0;
@@ -504,6 +506,7 @@ static enum ocf_exit pool_start(const struct ocf_agent *a)
         uint32_t peer_wait = 20;
         unsigned budget;
         int r, local_missing = -1, remote_missing = -1;
+        bool outdated[2] = {false, false}; /* this node's and the peer's halves */
         enum ocf_exit ret = OCF_ERR_GENERIC;
 
         if (zpool_is_imported(pool)) {
@@ -557,7 +560,7 @@ static enum ocf_exit pool_start(const struct ocf_agent *a)
               remote_missing < 0 ? "not waited for, " : "",
               remote_missing >= 0 ? n_remote - (size_t)remote_missing : 0, n_remote,
               peer ? peer->name : "no peer", (unsigned long long)(t_peer - t0));
-        if (!import_allowed(pool, self, peer, local_missing, remote_missing))
+        if (!import_allowed(pool, self, peer, local_missing, remote_missing, outdated))
                 goto out;
 
         /* The import directories, space separated. */
@@ -594,7 +597,7 @@ static enum ocf_exit pool_start(const struct ocf_agent *a)
               (unsigned long long)(t_import - t_peer), (unsigned long long)(now_ms() - t0));
         if (strcmp(state, "ONLINE") != 0 && strcmp(state, "DEGRADED") != 0)
                 log_error("%s was imported but is %s", pool, state);
-        else if (check_import(s, pool, self, peer) == 0)
+        else if (check_import(s, pool, self, peer, outdated) == 0)
                 ret = OCF_SUCCESS;
 out:
         free_strv(local, n_local);
@@ -854,7 +857,7 @@ static int tend_halves(const char *config, const char *node_name, const char *po
                         }
                         break;
                 }
-        r = update_marks(s, pool, &st, nodes, n_nodes, why, sizeof(why));
+        r = update_marks(s, pool, &st, nodes, n_nodes, NULL, why, sizeof(why));
         if (r < 0)
                 journal_line(LOG_ERR, "%s: %s", pool, why);
 out:
