@@ -13,13 +13,11 @@
 
 #include <openssl/evp.h>
 
+#include "lib/configfs.h"
 #include "lib/layout.h"
 #include "lib/lio.h"
 #include "shared/macro.h"
 #include "shared/parse.h"
-
-/* A configfs attribute is at most one page; one byte more tells "too long" apart. */
-#define ATTR_BUF (4096 + 2)
 
 #define SERIAL_PREFIX "T10 VPD Unit Serial Number:"
 #define SESSION_NONE_PREFIX "No active iSCSI Session"
@@ -112,190 +110,20 @@ static const char *rel(const struct lio_ctx *c, const char *path)
 
 /* ---- paths and attributes ---- */
 
-_printf_(3, 4) static int pathf(char *buf, size_t size, const char *fmt, ...)
-{
-        va_list ap;
-        int n;
-
-        va_start(ap, fmt);
-        n = vsnprintf(buf, size, fmt, ap);
-        va_end(ap);
-        return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
-/* Read an attribute into buf, NUL-terminated, one trailing newline removed. Returns its length. */
-static int attr_read(const char *path, char *buf, size_t size)
-{
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        size_t n = 0;
-
-        if (fd < 0)
-                return -errno;
-        for (;;) {
-                ssize_t k;
-
-                if (n + 1 >= size)
-                        return -EFBIG;
-                k = read(fd, buf + n, size - 1 - n);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return -errno;
-                if (k == 0)
-                        break;
-                n += (size_t)k;
-        }
-        buf[n] = '\0';
-        if (n > 0 && buf[n - 1] == '\n')
-                buf[--n] = '\0';
-        return (int)n;
-}
-
-/* Write the whole value in one write(): configfs hands each write to the kernel's store. */
-static int attr_write(const char *path, const void *value, size_t size)
-{
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-        ssize_t k;
-
-        if (fd < 0)
-                return -errno;
-        do
-                k = write(fd, value, size);
-        while (k < 0 && errno == EINTR);
-        if (k < 0)
-                return -errno;
-        return (size_t)k == size ? 0 : -EIO;
-}
-
-/* Make the attribute read value: 1 when it was written, 0 when it already did. */
-static int attr_ensure(const char *path, const char *value)
-{
-        char buf[ATTR_BUF];
-        int r = attr_read(path, buf, sizeof(buf));
-
-        if (r >= 0 && strcmp(buf, value) == 0)
-                return 0;
-        r = attr_write(path, value, strlen(value));
-        return r < 0 ? r : 1;
-}
-
-/* Whether the attribute reads exactly value. */
-static bool attr_is(const char *path, const char *value)
-{
-        char buf[ATTR_BUF];
-
-        return attr_read(path, buf, sizeof(buf)) >= 0 && strcmp(buf, value) == 0;
-}
-
-static bool is_dir(const char *path)
-{
-        struct stat st;
-
-        return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static void strv_free(char **v, size_t n)
-{
-        for (size_t i = 0; i < n; i++)
-                free(v[i]);
-        free(v);
-}
-
-static int cmp_natural(const void *a, const void *b)
-{
-        return strverscmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * The names of dir's entries of one type (DT_DIR or DT_LNK), in natural
- * order. A missing directory has no entries.
- */
-static int list_dir(const char *dir, unsigned char type, char ***ret, size_t *ret_n)
-{
-        DIR *d = opendir(dir);
-        char **names = NULL;
-        size_t n = 0;
-        struct dirent *de;
-        int r = 0;
-
-        *ret = NULL;
-        *ret_n = 0;
-        if (!d)
-                return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
-        while ((errno = 0, de = readdir(d))) {
-                unsigned char t = de->d_type;
-                char **grown;
-
-                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-                        continue;
-                if (t == DT_UNKNOWN) {
-                        struct stat st;
-                        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                                continue;
-                        t = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
-                }
-                if (t != type)
-                        continue;
-                grown = realloc(names, (n + 1) * sizeof(*names));
-                if (!grown) {
-                        r = -ENOMEM;
-                        break;
-                }
-                names = grown;
-                names[n] = strdup(de->d_name);
-                if (!names[n]) {
-                        r = -ENOMEM;
-                        break;
-                }
-                n++;
-        }
-        if (r == 0 && errno != 0)
-                r = -errno;
-        closedir(d);
-        if (r < 0) {
-                strv_free(names, n);
-                return r;
-        }
-        if (n > 1)
-                qsort(names, n, sizeof(*names), cmp_natural);
-        *ret = names;
-        *ret_n = n;
-        return 0;
-}
-
-static int strv_push(char ***v, size_t *n, const char *fmt, ...) _printf_(3, 4);
-static int strv_push(char ***v, size_t *n, const char *fmt, ...)
-{
-        char **grown = realloc(*v, (*n + 1) * sizeof(**v));
-        va_list ap;
-        int k;
-
-        if (!grown)
-                return -ENOMEM;
-        *v = grown;
-        va_start(ap, fmt);
-        k = vasprintf(&grown[*n], fmt, ap);
-        va_end(ap);
-        if (k < 0)
-                return -ENOMEM;
-        (*n)++;
-        return 0;
-}
-
 /* ---- names and parsers ---- */
 
 int lio_hba_name(unsigned lun, char *buf, size_t size)
 {
         if (lun >= LIO_HBA_COUNT)
                 return -ERANGE;
-        return pathf(buf, size, "iblock_%u", LIO_HBA_BASE + lun);
+        return cfs_pathf(buf, size, "iblock_%u", LIO_HBA_BASE + lun);
 }
 
 int lio_storage_object_name(unsigned lun, char *buf, size_t size)
 {
         if (lun >= LIO_HBA_COUNT)
                 return -ERANGE;
-        return pathf(buf, size, "backend-lun%u", lun);
+        return cfs_pathf(buf, size, "backend-lun%u", lun);
 }
 
 /* The number after prefix, in canonical decimal ("0", or no leading zero). */
@@ -431,11 +259,7 @@ const char *lio_export_to_string(enum lio_export e)
 
 bool lio_link_points_to(const char *link_text, const char *suffix)
 {
-        size_t n = strlen(link_text), m = strlen(suffix);
-
-        if (m == 0 || n <= m || strcmp(link_text + n - m, suffix) != 0)
-                return false;
-        return link_text[n - m - 1] == '/';
+        return cfs_link_points_to(link_text, suffix);
 }
 
 /* ---- the desired state ---- */
@@ -520,10 +344,10 @@ static int paths_init(const struct lio_ctx *c, const struct lio_backend *b, stru
 {
         const char *root = root_of(c);
 
-        if (pathf(p->target, sizeof(p->target), "%s/iscsi/%s", root, b->target_iqn) < 0 ||
-            pathf(p->tpg, sizeof(p->tpg), "%s/tpgt_%u", p->target, LIO_TPGT) < 0 ||
-            pathf(p->portal, sizeof(p->portal), "%s/np/%s", p->tpg, b->portal) < 0 ||
-            pathf(p->acl, sizeof(p->acl), "%s/acls/%s", p->tpg, b->initiator_iqn) < 0)
+        if (cfs_pathf(p->target, sizeof(p->target), "%s/iscsi/%s", root, b->target_iqn) < 0 ||
+            cfs_pathf(p->tpg, sizeof(p->tpg), "%s/tpgt_%u", p->target, LIO_TPGT) < 0 ||
+            cfs_pathf(p->portal, sizeof(p->portal), "%s/np/%s", p->tpg, b->portal) < 0 ||
+            cfs_pathf(p->acl, sizeof(p->acl), "%s/acls/%s", p->tpg, b->initiator_iqn) < 0)
                 return -ENAMETOOLONG;
         return 0;
 }
@@ -546,88 +370,21 @@ static int lun_paths_init(const struct lio_ctx *c, const struct lio_backend *b,
         if (lio_hba_name(lun, hba, sizeof(hba)) < 0 ||
             lio_storage_object_name(lun, lp->link_name, sizeof(lp->link_name)) < 0)
                 return -ERANGE;
-        if (pathf(lp->hba, sizeof(lp->hba), "%s/core/%s", root_of(c), hba) < 0 ||
-            pathf(lp->so, sizeof(lp->so), "%s/%s", lp->hba, lp->link_name) < 0 ||
-            pathf(lp->so_suffix, sizeof(lp->so_suffix), "core/%s/%s", hba, lp->link_name) < 0 ||
-            pathf(lp->tpg_lun, sizeof(lp->tpg_lun), "%s/lun/lun_%u", p->tpg, lun) < 0 ||
-            pathf(lp->tpg_suffix, sizeof(lp->tpg_suffix), "iscsi/%s/tpgt_%u/lun/lun_%u",
-                  b->target_iqn, LIO_TPGT, lun) < 0 ||
-            pathf(lp->mapped, sizeof(lp->mapped), "%s/lun_%u", p->acl, lun) < 0)
+        if (cfs_pathf(lp->hba, sizeof(lp->hba), "%s/core/%s", root_of(c), hba) < 0 ||
+            cfs_pathf(lp->so, sizeof(lp->so), "%s/%s", lp->hba, lp->link_name) < 0 ||
+            cfs_pathf(lp->so_suffix, sizeof(lp->so_suffix), "core/%s/%s", hba, lp->link_name) < 0 ||
+            cfs_pathf(lp->tpg_lun, sizeof(lp->tpg_lun), "%s/lun/lun_%u", p->tpg, lun) < 0 ||
+            cfs_pathf(lp->tpg_suffix, sizeof(lp->tpg_suffix), "iscsi/%s/tpgt_%u/lun/lun_%u",
+                      b->target_iqn, LIO_TPGT, lun) < 0 ||
+            cfs_pathf(lp->mapped, sizeof(lp->mapped), "%s/lun_%u", p->acl, lun) < 0)
                 return -ENAMETOOLONG;
         return 0;
 }
 
-/*
- * The symlinks in dir against the one expected: 1 when one points to
- * suffix, 0 when dir holds none, -EEXIST when one points elsewhere (its
- * text in other).
- */
-static int link_state(const char *dir, const char *suffix, char *other, size_t other_size)
-{
-        char **links = NULL;
-        size_t n = 0;
-        int r = list_dir(dir, DT_LNK, &links, &n), found = 0;
-
-        if (r < 0)
-                return r;
-        for (size_t i = 0; i < n && found >= 0; i++) {
-                char path[PATH_MAX], text[PATH_MAX];
-                ssize_t k;
-
-                if (pathf(path, sizeof(path), "%s/%s", dir, links[i]) < 0)
-                        continue;
-                k = readlink(path, text, sizeof(text) - 1);
-                if (k < 0)
-                        continue;
-                text[k] = '\0';
-                if (lio_link_points_to(text, suffix))
-                        found = 1;
-                else {
-                        snprintf(other, other_size, "%s", text);
-                        found = -EEXIST;
-                }
-        }
-        strv_free(links, n);
-        return found;
-}
-
 /* ---- what a call created, to undo it when the call fails ---- */
 
-struct journal {
-        struct {
-                char *path;
-                bool link;
-        } * items;
-        size_t n;
-};
-
-static int journal_add(struct journal *j, const char *path, bool link)
-{
-        void *grown = realloc(j->items, (j->n + 1) * sizeof(*j->items));
-        char *copy = strdup(path);
-
-        if (grown)
-                j->items = grown;
-        if (!grown || !copy) {
-                free(copy);
-                return -ENOMEM;
-        }
-        j->items[j->n].path = copy;
-        j->items[j->n].link = link;
-        j->n++;
-        return 0;
-}
-
-static void journal_clear(struct journal *j)
-{
-        for (size_t i = 0; i < j->n; i++)
-                free(j->items[i].path);
-        free(j->items);
-        *j = (struct journal){0};
-}
-
 /* Remove what the journal holds, newest first, and add to the error what is left. */
-static void journal_rollback(struct lio_ctx *c, struct journal *j)
+static void journal_rollback(struct lio_ctx *c, struct cfs_journal *j)
 {
         char *left = NULL;
         size_t left_size = 0, n_left = 0;
@@ -663,80 +420,10 @@ static void journal_rollback(struct lio_ctx *c, struct journal *j)
                             "removes them",
                             n_left, j->n, left ? left : "(out of memory)");
         free(left);
-        journal_clear(j);
-}
-
-/* Create directory path unless it exists: 1 created, 0 existed, -errno. */
-static int ensure_dir(struct journal *j, const char *path)
-{
-        int r;
-
-        if (mkdir(path, 0755) < 0) {
-                if (errno != EEXIST)
-                        return -errno;
-                return is_dir(path) ? 0 : -ENOTDIR;
-        }
-        r = journal_add(j, path, false);
-        if (r < 0) {
-                (void)rmdir(path);
-                return r;
-        }
-        return 1;
-}
-
-/*
- * Make dir hold a symlink to target (absolute) that reads back as ending
- * in suffix: 1 created, 0 present, -EEXIST when a link points elsewhere
- * (its text in other), -errno.
- */
-static int ensure_link(struct journal *j, const char *dir, const char *name, const char *target,
-                       const char *suffix, char *other, size_t other_size)
-{
-        char path[PATH_MAX];
-        int r = link_state(dir, suffix, other, other_size);
-
-        if (r != 0)
-                return r == 1 ? 0 : r;
-        r = pathf(path, sizeof(path), "%s/%s", dir, name);
-        if (r < 0)
-                return r;
-        if (symlink(target, path) < 0)
-                return -errno;
-        r = journal_add(j, path, true);
-        if (r < 0) {
-                (void)unlink(path);
-                return r;
-        }
-        return 1;
+        cfs_journal_clear(j);
 }
 
 /* ---- removal ---- */
-
-/* Unlink every symlink in dir, then remove dir: 1 removed, 0 absent, -errno. */
-static int remove_lun_dir(const char *dir)
-{
-        char **links = NULL;
-        size_t n = 0;
-        int r;
-
-        if (!is_dir(dir))
-                return 0;
-        r = list_dir(dir, DT_LNK, &links, &n);
-        if (r < 0)
-                return r;
-        for (size_t i = 0; i < n && r >= 0; i++) {
-                char path[PATH_MAX];
-                r = pathf(path, sizeof(path), "%s/%s", dir, links[i]);
-                if (r >= 0 && unlink(path) < 0 && errno != ENOENT)
-                        r = -errno;
-        }
-        strv_free(links, n);
-        if (r < 0)
-                return r;
-        if (rmdir(dir) < 0)
-                return errno == ENOENT ? 0 : -errno;
-        return 1;
-}
 
 /* What was removed of one LUN number, for the report. */
 struct removed_lun {
@@ -806,15 +493,15 @@ static void remove_tpg_luns(struct lio_ctx *c, const char *tpg, unsigned first, 
         size_t n_acls = 0, n_luns = 0;
         int r;
 
-        if (pathf(dir, sizeof(dir), "%s/acls", tpg) >= 0 &&
-            (r = list_dir(dir, DT_DIR, &acls, &n_acls)) < 0)
+        if (cfs_pathf(dir, sizeof(dir), "%s/acls", tpg) >= 0 &&
+            (r = cfs_list(dir, DT_DIR, &acls, &n_acls)) < 0)
                 removal_failed(c, rm, "cannot list %s: %s", rel(c, dir), strerror(-r));
         for (size_t i = 0; i < n_acls; i++) {
                 char acl[PATH_MAX], **mapped = NULL;
                 size_t n_mapped = 0;
 
-                if (pathf(acl, sizeof(acl), "%s/acls/%s", tpg, acls[i]) < 0 ||
-                    list_dir(acl, DT_DIR, &mapped, &n_mapped) < 0)
+                if (cfs_pathf(acl, sizeof(acl), "%s/acls/%s", tpg, acls[i]) < 0 ||
+                    cfs_list(acl, DT_DIR, &mapped, &n_mapped) < 0)
                         continue;
                 for (size_t k = 0; k < n_mapped; k++) {
                         char path[PATH_MAX];
@@ -822,9 +509,9 @@ static void remove_tpg_luns(struct lio_ctx *c, const char *tpg, unsigned first, 
 
                         if (lio_lun_dir_number(mapped[k], &m) < 0 || m < first)
                                 continue;
-                        if (pathf(path, sizeof(path), "%s/%s", acl, mapped[k]) < 0)
+                        if (cfs_pathf(path, sizeof(path), "%s/%s", acl, mapped[k]) < 0)
                                 continue;
-                        r = remove_lun_dir(path);
+                        r = cfs_remove_links_dir(path);
                         if (r < 0)
                                 removal_failed(c, rm, "cannot remove mapped lun %s: %s",
                                                rel(c, path), strerror(-r));
@@ -834,12 +521,12 @@ static void remove_tpg_luns(struct lio_ctx *c, const char *tpg, unsigned first, 
                                         l->mapped = true;
                         }
                 }
-                strv_free(mapped, n_mapped);
+                cfs_strv_free(mapped, n_mapped);
         }
-        strv_free(acls, n_acls);
+        cfs_strv_free(acls, n_acls);
 
-        if (pathf(dir, sizeof(dir), "%s/lun", tpg) >= 0 &&
-            (r = list_dir(dir, DT_DIR, &luns, &n_luns)) < 0)
+        if (cfs_pathf(dir, sizeof(dir), "%s/lun", tpg) >= 0 &&
+            (r = cfs_list(dir, DT_DIR, &luns, &n_luns)) < 0)
                 removal_failed(c, rm, "cannot list %s: %s", rel(c, dir), strerror(-r));
         for (size_t i = 0; i < n_luns; i++) {
                 char path[PATH_MAX];
@@ -847,9 +534,9 @@ static void remove_tpg_luns(struct lio_ctx *c, const char *tpg, unsigned first, 
 
                 if (lio_lun_dir_number(luns[i], &n) < 0 || n < first)
                         continue;
-                if (pathf(path, sizeof(path), "%s/lun/%s", tpg, luns[i]) < 0)
+                if (cfs_pathf(path, sizeof(path), "%s/lun/%s", tpg, luns[i]) < 0)
                         continue;
-                r = remove_lun_dir(path);
+                r = cfs_remove_links_dir(path);
                 if (r < 0)
                         removal_failed(c, rm, "cannot remove tpg lun %s: %s", rel(c, path),
                                        strerror(-r));
@@ -859,7 +546,7 @@ static void remove_tpg_luns(struct lio_ctx *c, const char *tpg, unsigned first, 
                                 l->tpg_lun = true;
                 }
         }
-        strv_free(luns, n_luns);
+        cfs_strv_free(luns, n_luns);
 }
 
 /* The HBA-range LUN a TPG LUN directory links to, or -ENOENT. */
@@ -867,7 +554,7 @@ static int tpg_lun_backend_lun(const char *lun_dir, unsigned *ret)
 {
         char **links = NULL;
         size_t n = 0;
-        int r = list_dir(lun_dir, DT_LNK, &links, &n), found = -ENOENT;
+        int r = cfs_list(lun_dir, DT_LNK, &links, &n), found = -ENOENT;
 
         if (r < 0)
                 return r;
@@ -876,7 +563,7 @@ static int tpg_lun_backend_lun(const char *lun_dir, unsigned *ret)
                 ssize_t k;
                 unsigned lun;
 
-                if (pathf(path, sizeof(path), "%s/%s", lun_dir, links[i]) < 0)
+                if (cfs_pathf(path, sizeof(path), "%s/%s", lun_dir, links[i]) < 0)
                         continue;
                 k = readlink(path, text, sizeof(text) - 1);
                 if (k < 0)
@@ -894,7 +581,7 @@ static int tpg_lun_backend_lun(const char *lun_dir, unsigned *ret)
                         found = 0;
                 }
         }
-        strv_free(links, n);
+        cfs_strv_free(links, n);
         return found;
 }
 
@@ -904,29 +591,29 @@ static void remove_mapped_pointing_to(const char *tpg, const char *lun_name)
         char acls_dir[PATH_MAX], suffix[PATH_MAX], **acls = NULL;
         size_t n_acls = 0;
 
-        if (pathf(acls_dir, sizeof(acls_dir), "%s/acls", tpg) < 0 ||
-            pathf(suffix, sizeof(suffix), "lun/%s", lun_name) < 0 ||
-            list_dir(acls_dir, DT_DIR, &acls, &n_acls) < 0)
+        if (cfs_pathf(acls_dir, sizeof(acls_dir), "%s/acls", tpg) < 0 ||
+            cfs_pathf(suffix, sizeof(suffix), "lun/%s", lun_name) < 0 ||
+            cfs_list(acls_dir, DT_DIR, &acls, &n_acls) < 0)
                 return;
         for (size_t a = 0; a < n_acls; a++) {
                 char acl[PATH_MAX], **mapped = NULL;
                 size_t n_mapped = 0;
 
-                if (pathf(acl, sizeof(acl), "%s/%s", acls_dir, acls[a]) < 0 ||
-                    list_dir(acl, DT_DIR, &mapped, &n_mapped) < 0)
+                if (cfs_pathf(acl, sizeof(acl), "%s/%s", acls_dir, acls[a]) < 0 ||
+                    cfs_list(acl, DT_DIR, &mapped, &n_mapped) < 0)
                         continue;
                 for (size_t x = 0; x < n_mapped; x++) {
                         char dir[PATH_MAX], other[8];
 
                         if (strncmp(mapped[x], "lun_", 4) != 0 ||
-                            pathf(dir, sizeof(dir), "%s/%s", acl, mapped[x]) < 0)
+                            cfs_pathf(dir, sizeof(dir), "%s/%s", acl, mapped[x]) < 0)
                                 continue;
-                        if (link_state(dir, suffix, other, sizeof(other)) == 1)
-                                (void)remove_lun_dir(dir);
+                        if (cfs_link_state(dir, suffix, other, sizeof(other)) == 1)
+                                (void)cfs_remove_links_dir(dir);
                 }
-                strv_free(mapped, n_mapped);
+                cfs_strv_free(mapped, n_mapped);
         }
-        strv_free(acls, n_acls);
+        cfs_strv_free(acls, n_acls);
 }
 
 /* The LUNs of one foreign TPG that use a backstore of the HBA range numbered first or higher. */
@@ -936,19 +623,19 @@ static void remove_foreign_tpg_luns(struct lio_ctx *c, const char *iqn, const ch
         char luns_dir[PATH_MAX], **luns = NULL;
         size_t n_luns = 0;
 
-        if (pathf(luns_dir, sizeof(luns_dir), "%s/lun", tpg) < 0 ||
-            list_dir(luns_dir, DT_DIR, &luns, &n_luns) < 0)
+        if (cfs_pathf(luns_dir, sizeof(luns_dir), "%s/lun", tpg) < 0 ||
+            cfs_list(luns_dir, DT_DIR, &luns, &n_luns) < 0)
                 return;
         for (size_t k = 0; k < n_luns; k++) {
                 char lun_dir[PATH_MAX];
                 unsigned backend_lun = 0;
                 int r;
 
-                if (pathf(lun_dir, sizeof(lun_dir), "%s/%s", luns_dir, luns[k]) < 0 ||
+                if (cfs_pathf(lun_dir, sizeof(lun_dir), "%s/%s", luns_dir, luns[k]) < 0 ||
                     tpg_lun_backend_lun(lun_dir, &backend_lun) < 0 || backend_lun < first)
                         continue;
                 remove_mapped_pointing_to(tpg, luns[k]);
-                r = remove_lun_dir(lun_dir);
+                r = cfs_remove_links_dir(lun_dir);
                 if (r < 0)
                         removal_failed(c, rm, "cannot remove %s: %s", rel(c, lun_dir),
                                        strerror(-r));
@@ -958,7 +645,7 @@ static void remove_foreign_tpg_luns(struct lio_ctx *c, const char *iqn, const ch
                                 l->where = strdup(iqn);
                 }
         }
-        strv_free(luns, n_luns);
+        cfs_strv_free(luns, n_luns);
 }
 
 /*
@@ -971,8 +658,8 @@ static void remove_foreign_luns(struct lio_ctx *c, const char *own_iqn, unsigned
         char dir[PATH_MAX], **iqns = NULL;
         size_t n_iqns = 0;
 
-        if (pathf(dir, sizeof(dir), "%s/iscsi", root_of(c)) < 0 ||
-            list_dir(dir, DT_DIR, &iqns, &n_iqns) < 0)
+        if (cfs_pathf(dir, sizeof(dir), "%s/iscsi", root_of(c)) < 0 ||
+            cfs_list(dir, DT_DIR, &iqns, &n_iqns) < 0)
                 return;
         for (size_t i = 0; i < n_iqns; i++) {
                 char target[PATH_MAX], **tpgs = NULL;
@@ -980,19 +667,19 @@ static void remove_foreign_luns(struct lio_ctx *c, const char *own_iqn, unsigned
 
                 if (own_iqn && strcmp(iqns[i], own_iqn) == 0)
                         continue;
-                if (pathf(target, sizeof(target), "%s/%s", dir, iqns[i]) < 0 ||
-                    list_dir(target, DT_DIR, &tpgs, &n_tpgs) < 0)
+                if (cfs_pathf(target, sizeof(target), "%s/%s", dir, iqns[i]) < 0 ||
+                    cfs_list(target, DT_DIR, &tpgs, &n_tpgs) < 0)
                         continue;
                 for (size_t t = 0; t < n_tpgs; t++) {
                         char tpg[PATH_MAX];
 
                         if (strncmp(tpgs[t], "tpgt_", 5) == 0 &&
-                            pathf(tpg, sizeof(tpg), "%s/%s", target, tpgs[t]) >= 0)
+                            cfs_pathf(tpg, sizeof(tpg), "%s/%s", target, tpgs[t]) >= 0)
                                 remove_foreign_tpg_luns(c, iqns[i], tpg, first, rm);
                 }
-                strv_free(tpgs, n_tpgs);
+                cfs_strv_free(tpgs, n_tpgs);
         }
-        strv_free(iqns, n_iqns);
+        cfs_strv_free(iqns, n_iqns);
 }
 
 /*
@@ -1006,9 +693,9 @@ static void remove_backstores(struct lio_ctx *c, unsigned first, struct removals
         size_t n_hbas = 0;
         int r;
 
-        if (pathf(core, sizeof(core), "%s/core", root_of(c)) < 0)
+        if (cfs_pathf(core, sizeof(core), "%s/core", root_of(c)) < 0)
                 return;
-        r = list_dir(core, DT_DIR, &hbas, &n_hbas);
+        r = cfs_list(core, DT_DIR, &hbas, &n_hbas);
         if (r < 0) {
                 removal_failed(c, rm, "cannot list %s: %s", rel(c, core), strerror(-r));
                 return;
@@ -1023,9 +710,9 @@ static void remove_backstores(struct lio_ctx *c, unsigned first, struct removals
                         continue;
                 all = lun >= first;
                 if (lio_storage_object_name(lun, keep, sizeof(keep)) < 0 ||
-                    pathf(hba, sizeof(hba), "%s/%s", core, hbas[i]) < 0)
+                    cfs_pathf(hba, sizeof(hba), "%s/%s", core, hbas[i]) < 0)
                         continue;
-                r = list_dir(hba, DT_DIR, &sos, &n_sos);
+                r = cfs_list(hba, DT_DIR, &sos, &n_sos);
                 if (r < 0) {
                         removal_failed(c, rm, "cannot list %s: %s", rel(c, hba), strerror(-r));
                         continue;
@@ -1036,10 +723,10 @@ static void remove_backstores(struct lio_ctx *c, unsigned first, struct removals
 
                         if (!all && strcmp(sos[k], keep) == 0)
                                 continue;
-                        if (pathf(so, sizeof(so), "%s/%s", hba, sos[k]) < 0 ||
-                            pathf(attr, sizeof(attr), "%s/udev_path", so) < 0)
+                        if (cfs_pathf(so, sizeof(so), "%s/%s", hba, sos[k]) < 0 ||
+                            cfs_pathf(attr, sizeof(attr), "%s/udev_path", so) < 0)
                                 continue;
-                        if (attr_read(attr, udev, sizeof(udev)) < 0)
+                        if (cfs_read(attr, udev, sizeof(udev)) < 0)
                                 udev[0] = '\0';
                         if (rmdir(so) < 0 && errno != ENOENT) {
                                 removal_failed(c, rm, "cannot remove backstore %s%s%s: %s%s",
@@ -1055,11 +742,11 @@ static void remove_backstores(struct lio_ctx *c, unsigned first, struct removals
                                         l->device = strdup(udev);
                         }
                 }
-                strv_free(sos, n_sos);
+                cfs_strv_free(sos, n_sos);
                 if (all && rmdir(hba) < 0 && errno != ENOENT)
                         removal_failed(c, rm, "cannot remove %s: %s", rel(c, hba), strerror(errno));
         }
-        strv_free(hbas, n_hbas);
+        cfs_strv_free(hbas, n_hbas);
 }
 
 static int cmp_removed(const void *a, const void *b)
@@ -1096,15 +783,15 @@ static int remove_luns_from(struct lio_ctx *c, const char *target_iqn, unsigned 
         int r;
 
         if (target_iqn &&
-            pathf(target, sizeof(target), "%s/iscsi/%s", root_of(c), target_iqn) >= 0 &&
-            list_dir(target, DT_DIR, &tpgs, &n_tpgs) >= 0) {
+            cfs_pathf(target, sizeof(target), "%s/iscsi/%s", root_of(c), target_iqn) >= 0 &&
+            cfs_list(target, DT_DIR, &tpgs, &n_tpgs) >= 0) {
                 for (size_t i = 0; i < n_tpgs; i++) {
                         char tpg[PATH_MAX];
                         if (strncmp(tpgs[i], "tpgt_", 5) == 0 &&
-                            pathf(tpg, sizeof(tpg), "%s/%s", target, tpgs[i]) >= 0)
+                            cfs_pathf(tpg, sizeof(tpg), "%s/%s", target, tpgs[i]) >= 0)
                                 remove_tpg_luns(c, tpg, first, &rm);
                 }
-                strv_free(tpgs, n_tpgs);
+                cfs_strv_free(tpgs, n_tpgs);
         }
         remove_foreign_luns(c, target_iqn, first, &rm);
         remove_backstores(c, first, &rm);
@@ -1119,7 +806,7 @@ static int remove_luns_from(struct lio_ctx *c, const char *target_iqn, unsigned 
 
 int lio_available(const struct lio_ctx *c)
 {
-        return is_dir(root_of(c)) ? 0 : -ENOENT;
+        return cfs_is_dir(root_of(c)) ? 0 : -ENOENT;
 }
 
 int lio_pool_imported(const struct lio_ctx *c, const char *pool)
@@ -1129,8 +816,8 @@ int lio_pool_imported(const struct lio_ctx *c, const char *pool)
 
         if (!pool || !pool[0] || strchr(pool, '/'))
                 return -EINVAL;
-        if (pathf(path, sizeof(path), "%s/%s", c->zfs_kstat ? c->zfs_kstat : LIO_ZFS_KSTAT_DEFAULT,
-                  pool) < 0)
+        if (cfs_pathf(path, sizeof(path), "%s/%s",
+                      c->zfs_kstat ? c->zfs_kstat : LIO_ZFS_KSTAT_DEFAULT, pool) < 0)
                 return -ENAMETOOLONG;
         if (stat(path, &st) == 0)
                 return S_ISDIR(st.st_mode) ? 1 : 0;
@@ -1173,39 +860,22 @@ static int check_secret(struct lio_ctx *c, const struct lio_secret *s, const cha
         return 0;
 }
 
-/*
- * Make a CHAP attribute hold value: 1 written, 0 unchanged, -errno. The
- * value read back is wiped: it may be a secret.
- */
-static int chap_ensure(const char *path, const void *value, size_t size)
-{
-        char buf[ATTR_BUF];
-        int r = attr_read(path, buf, sizeof(buf));
-        bool same = r >= 0 && (size_t)r == size && memcmp(buf, value, size) == 0;
-
-        explicit_bzero(buf, sizeof(buf));
-        if (same)
-                return 0;
-        r = attr_write(path, value, size);
-        return r < 0 ? r : 1;
-}
-
 /* Remove a whole ACL directory: its mapped LUNs, then itself. */
 static int remove_acl(const char *acl)
 {
         char **mapped = NULL;
         size_t n = 0;
-        int r = list_dir(acl, DT_DIR, &mapped, &n);
+        int r = cfs_list(acl, DT_DIR, &mapped, &n);
 
         for (size_t i = 0; i < n && r >= 0; i++) {
                 char path[PATH_MAX];
                 if (strncmp(mapped[i], "lun_", 4) != 0)
                         continue;
-                r = pathf(path, sizeof(path), "%s/%s", acl, mapped[i]);
+                r = cfs_pathf(path, sizeof(path), "%s/%s", acl, mapped[i]);
                 if (r >= 0)
-                        r = remove_lun_dir(path);
+                        r = cfs_remove_links_dir(path);
         }
-        strv_free(mapped, n);
+        cfs_strv_free(mapped, n);
         if (r < 0)
                 return r;
         return rmdir(acl) < 0 && errno != ENOENT ? -errno : 0;
@@ -1222,28 +892,28 @@ static int remove_strays(struct lio_ctx *c, const struct lio_backend *b, const s
                 size_t n = 0;
                 int r;
 
-                if (pathf(dir, sizeof(dir), "%s/%s", p->tpg, kinds[k]) < 0)
+                if (cfs_pathf(dir, sizeof(dir), "%s/%s", p->tpg, kinds[k]) < 0)
                         continue;
-                r = list_dir(dir, DT_DIR, &names, &n);
+                r = cfs_list(dir, DT_DIR, &names, &n);
                 if (r < 0)
                         return fail(c, r, "cannot list %s: %s", rel(c, dir), strerror(-r));
                 for (size_t i = 0; i < n; i++) {
                         char path[PATH_MAX];
 
                         if (strcmp(names[i], keep) == 0 ||
-                            pathf(path, sizeof(path), "%s/%s", dir, names[i]) < 0)
+                            cfs_pathf(path, sizeof(path), "%s/%s", dir, names[i]) < 0)
                                 continue;
                         r = k == 0 ? (rmdir(path) < 0 ? -errno : 0) : remove_acl(path);
                         if (r < 0) {
                                 fail(c, r, "cannot remove stray %s %s: %s",
                                      k == 0 ? "portal" : "acl", names[i], strerror(-r));
-                                strv_free(names, n);
+                                cfs_strv_free(names, n);
                                 return r;
                         }
                         report(c, "%s %s: removed (the description does not name it)",
                                k == 0 ? "portal" : "acl", names[i]);
                 }
-                strv_free(names, n);
+                cfs_strv_free(names, n);
         }
         return 0;
 }
@@ -1260,29 +930,29 @@ static int skeleton_preflight(struct lio_ctx *c, const struct lio_backend *b)
         return r;
 }
 
-static int skeleton_up(struct lio_ctx *c, const struct lio_backend *b, struct journal *j)
+static int skeleton_up(struct lio_ctx *c, const struct lio_backend *b, struct cfs_journal *j)
 {
         struct paths p;
         char iscsi[PATH_MAX], path[PATH_MAX], changed[256] = "";
         int r;
 
-        if (paths_init(c, b, &p) < 0 || pathf(iscsi, sizeof(iscsi), "%s/iscsi", root_of(c)) < 0)
+        if (paths_init(c, b, &p) < 0 || cfs_pathf(iscsi, sizeof(iscsi), "%s/iscsi", root_of(c)) < 0)
                 return fail(c, -ENAMETOOLONG, "target IQN '%s' makes a path too long",
                             b->target_iqn);
 
         /* The fabric directory appears when iscsi_target_mod registers; mkdir loads it. */
-        if (!is_dir(iscsi) && mkdir(iscsi, 0755) < 0 && errno != EEXIST)
+        if (!cfs_is_dir(iscsi) && mkdir(iscsi, 0755) < 0 && errno != EEXIST)
                 return fail(c, -errno,
                             "cannot register the iSCSI fabric (%s): %s; is iscsi_target_mod "
                             "available?",
                             rel(c, iscsi), strerror(errno));
 
-        r = ensure_dir(j, p.target);
+        r = cfs_ensure_dir(j, p.target);
         if (r < 0)
                 return fail(c, r, "cannot create target %s: %s", b->target_iqn, strerror(-r));
         report(c, "target %s: %s", b->target_iqn, r ? "created" : "present");
 
-        r = ensure_dir(j, p.tpg);
+        r = cfs_ensure_dir(j, p.tpg);
         if (r < 0)
                 return fail(c, r, "cannot create tpg %u of target %s: %s", LIO_TPGT, b->target_iqn,
                             strerror(-r));
@@ -1290,9 +960,9 @@ static int skeleton_up(struct lio_ctx *c, const struct lio_backend *b, struct jo
                 report(c, "tpg %u: created", LIO_TPGT);
 
         for (size_t i = 0; i < ELEMENTSOF(tpg_settings); i++) {
-                if (pathf(path, sizeof(path), "%s/%s", p.tpg, tpg_settings[i].attr) < 0)
+                if (cfs_pathf(path, sizeof(path), "%s/%s", p.tpg, tpg_settings[i].attr) < 0)
                         return fail(c, -ENAMETOOLONG, "path too long");
-                r = attr_ensure(path, tpg_settings[i].value);
+                r = cfs_ensure(path, tpg_settings[i].value);
                 if (r < 0)
                         return fail(c, r, "cannot set %s=%s on tpg %u of %s: %s",
                                     tpg_settings[i].attr, tpg_settings[i].value, LIO_TPGT,
@@ -1304,7 +974,7 @@ static int skeleton_up(struct lio_ctx *c, const struct lio_backend *b, struct jo
         }
         report(c, "tpg %u settings: %s%s", LIO_TPGT, changed[0] ? "set " : "as required", changed);
 
-        r = ensure_dir(j, p.portal);
+        r = cfs_ensure_dir(j, p.portal);
         if (r < 0)
                 return fail(c, r, "cannot add portal %s to target %s: %s%s", b->portal,
                             b->target_iqn, strerror(-r),
@@ -1318,7 +988,7 @@ static int skeleton_up(struct lio_ctx *c, const struct lio_backend *b, struct jo
         if (r < 0)
                 return r;
 
-        r = ensure_dir(j, p.acl);
+        r = cfs_ensure_dir(j, p.acl);
         if (r < 0)
                 return fail(c, r, "cannot create the acl of initiator %s: %s", b->initiator_iqn,
                             strerror(-r));
@@ -1337,9 +1007,9 @@ static int skeleton_up(struct lio_ctx *c, const struct lio_backend *b, struct jo
                 bool created = r > 0;
 
                 for (size_t i = 0; i < ELEMENTSOF(chap); i++) {
-                        if (pathf(path, sizeof(path), "%s/auth/%s", p.acl, chap[i].attr) < 0)
+                        if (cfs_pathf(path, sizeof(path), "%s/auth/%s", p.acl, chap[i].attr) < 0)
                                 return fail(c, -ENAMETOOLONG, "path too long");
-                        r = chap_ensure(path, chap[i].value, chap[i].size);
+                        r = cfs_secret_ensure(path, chap[i].value, chap[i].size);
                         if (r < 0)
                                 return fail(c, r, "cannot set CHAP %s of the acl of %s: %s",
                                             chap[i].attr, b->initiator_iqn, strerror(-r));
@@ -1352,9 +1022,9 @@ static int skeleton_up(struct lio_ctx *c, const struct lio_backend *b, struct jo
                                       : "updated");
         }
 
-        if (pathf(path, sizeof(path), "%s/enable", p.tpg) < 0)
+        if (cfs_pathf(path, sizeof(path), "%s/enable", p.tpg) < 0)
                 return fail(c, -ENAMETOOLONG, "path too long");
-        r = attr_ensure(path, "1");
+        r = cfs_ensure(path, "1");
         if (r < 0)
                 return fail(c, r, "cannot enable tpg %u of target %s: %s", LIO_TPGT, b->target_iqn,
                             strerror(-r));
@@ -1364,7 +1034,7 @@ static int skeleton_up(struct lio_ctx *c, const struct lio_backend *b, struct jo
 
 int lio_target_up(struct lio_ctx *c, const struct lio_backend *b)
 {
-        struct journal j = {0};
+        struct cfs_journal j = {0};
         int r = skeleton_preflight(c, b);
 
         if (r < 0)
@@ -1374,7 +1044,7 @@ int lio_target_up(struct lio_ctx *c, const struct lio_backend *b)
                 journal_rollback(c, &j);
                 return r;
         }
-        journal_clear(&j);
+        cfs_journal_clear(&j);
         return 0;
 }
 
@@ -1410,18 +1080,18 @@ static int resolve_disk(struct lio_ctx *c, const struct lio_lun *l, struct disk 
 static bool backstore_holds(const char *so, const struct lio_lun *l, const struct disk *d,
                             char *held, size_t held_size)
 {
-        char path[PATH_MAX], buf[ATTR_BUF];
+        char path[PATH_MAX], buf[CFS_ATTR_BUF];
         unsigned major, minor;
 
         held[0] = '\0';
-        if (pathf(path, sizeof(path), "%s/info", so) >= 0 &&
-            attr_read(path, buf, sizeof(buf)) >= 0 &&
+        if (cfs_pathf(path, sizeof(path), "%s/info", so) >= 0 &&
+            cfs_read(path, buf, sizeof(buf)) >= 0 &&
             lio_parse_iblock_device(buf, &major, &minor) == 0) {
                 snprintf(held, held_size, "device %u:%u", major, minor);
                 return major == major(d->rdev) && minor == minor(d->rdev);
         }
-        if (pathf(path, sizeof(path), "%s/udev_path", so) >= 0 &&
-            attr_read(path, buf, sizeof(buf)) >= 0) {
+        if (cfs_pathf(path, sizeof(path), "%s/udev_path", so) >= 0 &&
+            cfs_read(path, buf, sizeof(buf)) >= 0) {
                 snprintf(held, held_size, "%.255s", buf);
                 return strcmp(buf, l->device) == 0 || strcmp(buf, d->resolved) == 0;
         }
@@ -1467,22 +1137,22 @@ static int backstore_enable(struct lio_ctx *c, const struct lio_lun *l, const st
         char path[PATH_MAX], control[PATH_MAX + 16];
         int r;
 
-        if (pathf(control, sizeof(control), "udev_path=%s", d->resolved) < 0 ||
-            pathf(path, sizeof(path), "%s/control", lp->so) < 0)
+        if (cfs_pathf(control, sizeof(control), "udev_path=%s", d->resolved) < 0 ||
+            cfs_pathf(path, sizeof(path), "%s/control", lp->so) < 0)
                 return fail(c, -ENAMETOOLONG, "cannot export lun %u: path too long", l->lun);
-        r = attr_write(path, control, strlen(control));
+        r = cfs_write(path, control, strlen(control));
         if (r < 0)
                 return fail(c, r, "cannot export lun %u: cannot point backstore %s at %s: %s",
                             l->lun, rel(c, lp->so), d->resolved, strerror(-r));
-        if (pathf(path, sizeof(path), "%s/udev_path", lp->so) < 0)
+        if (cfs_pathf(path, sizeof(path), "%s/udev_path", lp->so) < 0)
                 return fail(c, -ENAMETOOLONG, "cannot export lun %u: path too long", l->lun);
-        r = attr_write(path, l->device, strlen(l->device));
+        r = cfs_write(path, l->device, strlen(l->device));
         if (r < 0)
                 return fail(c, r, "cannot export lun %u: cannot record the udev_path of %s: %s",
                             l->lun, rel(c, lp->so), strerror(-r));
-        if (pathf(path, sizeof(path), "%s/enable", lp->so) < 0)
+        if (cfs_pathf(path, sizeof(path), "%s/enable", lp->so) < 0)
                 return fail(c, -ENAMETOOLONG, "cannot export lun %u: path too long", l->lun);
-        r = attr_write(path, "1", 1);
+        r = cfs_write(path, "1", 1);
         if (r == -EBUSY)
                 return fail(c, r,
                             "cannot export lun %u: disk %s is busy: held by a local pool or "
@@ -1497,10 +1167,10 @@ static int backstore_enable(struct lio_ctx *c, const struct lio_lun *l, const st
 
 /* Create or repair one LUN; reports what it found and did. */
 static int lun_up(struct lio_ctx *c, const struct lio_backend *b, const struct paths *p,
-                  const struct lio_lun *l, const struct disk *d, struct journal *j)
+                  const struct lio_lun *l, const struct disk *d, struct cfs_journal *j)
 {
         struct lun_paths lp;
-        char path[PATH_MAX], buf[ATTR_BUF], other[PATH_MAX];
+        char path[PATH_MAX], buf[CFS_ATTR_BUF], other[PATH_MAX];
         unsigned made = 0;
         int r;
 
@@ -1509,17 +1179,17 @@ static int lun_up(struct lio_ctx *c, const struct lio_backend *b, const struct p
                             l->lun);
 
         /* The backstore, holding the disk. */
-        r = ensure_dir(j, lp.hba);
+        r = cfs_ensure_dir(j, lp.hba);
         if (r >= 0)
-                r = ensure_dir(j, lp.so);
+                r = cfs_ensure_dir(j, lp.so);
         if (r < 0)
                 return fail(c, r, "cannot export lun %u: cannot create backstore %s: %s", l->lun,
                             rel(c, lp.so), strerror(-r));
         if (r > 0)
                 made |= MADE_BACKSTORE;
-        if (pathf(path, sizeof(path), "%s/enable", lp.so) < 0)
+        if (cfs_pathf(path, sizeof(path), "%s/enable", lp.so) < 0)
                 return fail(c, -ENAMETOOLONG, "cannot export lun %u: path too long", l->lun);
-        if (attr_is(path, "1")) {
+        if (cfs_is(path, "1")) {
                 if (!backstore_holds(lp.so, l, d, other, sizeof(other)))
                         return fail(c, -EEXIST,
                                     "cannot export lun %u: backstore %s holds %s, not disk %s; "
@@ -1534,18 +1204,18 @@ static int lun_up(struct lio_ctx *c, const struct lio_backend *b, const struct p
         }
 
         /* Its serial, which the kernel accepts only while no LUN uses the backstore. */
-        if (pathf(path, sizeof(path), "%s/wwn/vpd_unit_serial", lp.so) < 0)
+        if (cfs_pathf(path, sizeof(path), "%s/wwn/vpd_unit_serial", lp.so) < 0)
                 return fail(c, -ENAMETOOLONG, "cannot export lun %u: path too long", l->lun);
-        r = attr_read(path, buf, sizeof(buf));
+        r = cfs_read(path, buf, sizeof(buf));
         if (r < 0 || strcmp(lio_parse_unit_serial(buf), l->serial) != 0) {
-                if (link_state(lp.tpg_lun, lp.so_suffix, other, sizeof(other)) == 1)
+                if (cfs_link_state(lp.tpg_lun, lp.so_suffix, other, sizeof(other)) == 1)
                         return fail(c, -EEXIST,
                                     "cannot export lun %u: backstore %s is exported with serial "
                                     "'%s', not %s, and the kernel refuses to change it while "
                                     "exported; 'hasan backend stop' and a new start fix it",
                                     l->lun, rel(c, lp.so), r < 0 ? "?" : lio_parse_unit_serial(buf),
                                     l->serial);
-                r = attr_write(path, l->serial, strlen(l->serial));
+                r = cfs_write(path, l->serial, strlen(l->serial));
                 if (r < 0)
                         return fail(c, r, "cannot export lun %u: cannot set the serial of %s: %s",
                                     l->lun, rel(c, lp.so), strerror(-r));
@@ -1553,10 +1223,10 @@ static int lun_up(struct lio_ctx *c, const struct lio_backend *b, const struct p
         }
 
         /* The TPG LUN. */
-        r = ensure_dir(j, lp.tpg_lun);
+        r = cfs_ensure_dir(j, lp.tpg_lun);
         if (r >= 0)
-                r = ensure_link(j, lp.tpg_lun, lp.link_name, lp.so, lp.so_suffix, other,
-                                sizeof(other));
+                r = cfs_ensure_link(j, lp.tpg_lun, lp.link_name, lp.so, lp.so_suffix, other,
+                                    sizeof(other));
         if (r == -EEXIST)
                 return fail(c, r,
                             "cannot export lun %u: %s already links to %s; 'hasan backend "
@@ -1569,10 +1239,10 @@ static int lun_up(struct lio_ctx *c, const struct lio_backend *b, const struct p
                 made |= MADE_TPG_LUN;
 
         /* The peer's mapped LUN: same number, writable. */
-        r = ensure_dir(j, lp.mapped);
+        r = cfs_ensure_dir(j, lp.mapped);
         if (r >= 0)
-                r = ensure_link(j, lp.mapped, lp.link_name, lp.tpg_lun, lp.tpg_suffix, other,
-                                sizeof(other));
+                r = cfs_ensure_link(j, lp.mapped, lp.link_name, lp.tpg_lun, lp.tpg_suffix, other,
+                                    sizeof(other));
         if (r == -EEXIST)
                 return fail(c, r,
                             "cannot export lun %u: mapped lun %s already links to %s; 'hasan "
@@ -1583,8 +1253,9 @@ static int lun_up(struct lio_ctx *c, const struct lio_backend *b, const struct p
                             l->lun, b->initiator_iqn, strerror(-r));
         if (r > 0)
                 made |= MADE_MAPPED;
-        if (pathf(path, sizeof(path), "%s/write_protect", lp.mapped) >= 0 && attr_is(path, "1")) {
-                r = attr_write(path, "0", 1);
+        if (cfs_pathf(path, sizeof(path), "%s/write_protect", lp.mapped) >= 0 &&
+            cfs_is(path, "1")) {
+                r = cfs_write(path, "0", 1);
                 if (r < 0)
                         return fail(c, r, "cannot export lun %u: cannot make %s writable: %s",
                                     l->lun, rel(c, lp.mapped), strerror(-r));
@@ -1597,7 +1268,7 @@ static int lun_up(struct lio_ctx *c, const struct lio_backend *b, const struct p
 
 int lio_export(struct lio_ctx *c, const struct lio_backend *b)
 {
-        struct journal j = {0};
+        struct cfs_journal j = {0};
         struct disk *disks = NULL;
         struct paths p;
         int r;
@@ -1657,7 +1328,7 @@ int lio_export(struct lio_ctx *c, const struct lio_backend *b)
                 journal_rollback(c, &j);
                 return r;
         }
-        journal_clear(&j);
+        cfs_journal_clear(&j);
         return 0;
 }
 
@@ -1688,13 +1359,13 @@ int lio_target_down(struct lio_ctx *c, const char *target_iqn)
                 return r;
         if (lio_available(c) < 0)
                 return 0;
-        if (pathf(target, sizeof(target), "%s/iscsi/%s", root_of(c), target_iqn) < 0)
+        if (cfs_pathf(target, sizeof(target), "%s/iscsi/%s", root_of(c), target_iqn) < 0)
                 return fail(c, -ENAMETOOLONG, "target IQN '%s' makes a path too long", target_iqn);
-        if (!is_dir(target)) {
+        if (!cfs_is_dir(target)) {
                 report(c, "target %s: not present", target_iqn);
                 return 0;
         }
-        r = list_dir(target, DT_DIR, &tpgs, &n_tpgs);
+        r = cfs_list(target, DT_DIR, &tpgs, &n_tpgs);
         if (r < 0)
                 return fail(c, r, "cannot list %s: %s", rel(c, target), strerror(-r));
         for (size_t i = 0; i < n_tpgs && r >= 0; i++) {
@@ -1703,11 +1374,11 @@ int lio_target_down(struct lio_ctx *c, const char *target_iqn)
                 char tpg[PATH_MAX], path[PATH_MAX];
 
                 if (strncmp(tpgs[i], "tpgt_", 5) != 0 ||
-                    pathf(tpg, sizeof(tpg), "%s/%s", target, tpgs[i]) < 0)
+                    cfs_pathf(tpg, sizeof(tpg), "%s/%s", target, tpgs[i]) < 0)
                         continue;
                 /* Disabled first: that ends the peer's session before its ACL goes. */
-                if (pathf(path, sizeof(path), "%s/enable", tpg) >= 0 && attr_is(path, "1")) {
-                        r = attr_write(path, "0", 1);
+                if (cfs_pathf(path, sizeof(path), "%s/enable", tpg) >= 0 && cfs_is(path, "1")) {
+                        r = cfs_write(path, "0", 1);
                         if (r < 0) {
                                 fail(c, r, "cannot disable %s: %s", rel(c, tpg), strerror(-r));
                                 break;
@@ -1718,32 +1389,32 @@ int lio_target_down(struct lio_ctx *c, const char *target_iqn)
                         char dir[PATH_MAX], **names = NULL;
                         size_t n = 0;
 
-                        if (pathf(dir, sizeof(dir), "%s/%s", tpg, kinds[k]) < 0 ||
-                            list_dir(dir, DT_DIR, &names, &n) < 0)
+                        if (cfs_pathf(dir, sizeof(dir), "%s/%s", tpg, kinds[k]) < 0 ||
+                            cfs_list(dir, DT_DIR, &names, &n) < 0)
                                 continue;
                         for (size_t x = 0; x < n && r >= 0; x++) {
-                                if (pathf(path, sizeof(path), "%s/%s", dir, names[x]) < 0)
+                                if (cfs_pathf(path, sizeof(path), "%s/%s", dir, names[x]) < 0)
                                         continue;
                                 if (k == 0)
                                         r = remove_acl(path);
                                 else if (k == 1)
                                         r = rmdir(path) < 0 ? -errno : 0;
                                 else
-                                        r = remove_lun_dir(path);
+                                        r = cfs_remove_links_dir(path);
                                 if (r < 0)
                                         fail(c, r, "cannot remove %s: %s", rel(c, path),
                                              strerror(-r));
                                 else
                                         report(c, "%s %s: removed", labels[k], names[x]);
                         }
-                        strv_free(names, n);
+                        cfs_strv_free(names, n);
                 }
                 if (r >= 0 && rmdir(tpg) < 0) {
                         r = -errno;
                         fail(c, r, "cannot remove %s: %s", rel(c, tpg), strerror(-r));
                 }
         }
-        strv_free(tpgs, n_tpgs);
+        cfs_strv_free(tpgs, n_tpgs);
         if (r < 0)
                 return r;
         if (rmdir(target) < 0)
@@ -1757,8 +1428,8 @@ int lio_target_down(struct lio_ctx *c, const char *target_iqn)
 void lio_status_clear(struct lio_status *s)
 {
         free(s->luns);
-        strv_free(s->strays, s->n_strays);
-        strv_free(s->stray_luns, s->n_stray_luns);
+        cfs_strv_free(s->strays, s->n_strays);
+        cfs_strv_free(s->stray_luns, s->n_stray_luns);
         *s = (struct lio_status){0};
 }
 
@@ -1806,7 +1477,7 @@ static void read_lun_status(struct lio_ctx *c, const struct lio_backend *b, cons
                             const struct lio_lun *l, struct lio_lun_status *ls)
 {
         struct lun_paths lp;
-        char path[PATH_MAX], buf[ATTR_BUF], other[PATH_MAX];
+        char path[PATH_MAX], buf[CFS_ATTR_BUF], other[PATH_MAX];
         struct stat st;
         unsigned major, minor;
 
@@ -1815,22 +1486,22 @@ static void read_lun_status(struct lio_ctx *c, const struct lio_backend *b, cons
                 lun_problem(ls, "LUN number out of range");
                 return;
         }
-        ls->present = is_dir(lp.hba) || is_dir(lp.tpg_lun) || is_dir(lp.mapped);
-        ls->backstore = is_dir(lp.so);
+        ls->present = cfs_is_dir(lp.hba) || cfs_is_dir(lp.tpg_lun) || cfs_is_dir(lp.mapped);
+        ls->backstore = cfs_is_dir(lp.so);
         if (!ls->backstore)
                 lun_problem(ls, "no backstore %s", rel(c, lp.so));
 
         if (ls->backstore) {
                 ls->enabled =
-                    pathf(path, sizeof(path), "%s/enable", lp.so) >= 0 && attr_is(path, "1");
+                    cfs_pathf(path, sizeof(path), "%s/enable", lp.so) >= 0 && cfs_is(path, "1");
                 if (!ls->enabled)
                         lun_problem(ls, "backstore %s is not enabled", rel(c, lp.so));
         }
         if (ls->enabled) {
                 if (stat(l->device, &st) < 0)
                         lun_problem(ls, "disk %s: %s", l->device, strerror(errno));
-                else if (pathf(path, sizeof(path), "%s/info", lp.so) >= 0 &&
-                         attr_read(path, buf, sizeof(buf)) >= 0 &&
+                else if (cfs_pathf(path, sizeof(path), "%s/info", lp.so) >= 0 &&
+                         cfs_read(path, buf, sizeof(buf)) >= 0 &&
                          lio_parse_iblock_device(buf, &major, &minor) == 0) {
                         ls->device_matches = S_ISBLK(st.st_mode) && major == major(st.st_rdev) &&
                                              minor == minor(st.st_rdev);
@@ -1843,18 +1514,18 @@ static void read_lun_status(struct lio_ctx *c, const struct lio_backend *b, cons
         }
         if (ls->backstore) {
                 ls->serial_matches =
-                    pathf(path, sizeof(path), "%s/wwn/vpd_unit_serial", lp.so) >= 0 &&
-                    attr_read(path, buf, sizeof(buf)) >= 0 &&
+                    cfs_pathf(path, sizeof(path), "%s/wwn/vpd_unit_serial", lp.so) >= 0 &&
+                    cfs_read(path, buf, sizeof(buf)) >= 0 &&
                     strcmp(lio_parse_unit_serial(buf), l->serial) == 0;
                 if (!ls->serial_matches)
                         lun_problem(ls, "backstore serial is not %s", l->serial);
         }
-        ls->tpg_lun = link_state(lp.tpg_lun, lp.so_suffix, other, sizeof(other)) == 1;
+        ls->tpg_lun = cfs_link_state(lp.tpg_lun, lp.so_suffix, other, sizeof(other)) == 1;
         if (!ls->tpg_lun)
                 lun_problem(ls, "no tpg lun %s linked to the backstore", rel(c, lp.tpg_lun));
-        ls->mapped = link_state(lp.mapped, lp.tpg_suffix, other, sizeof(other)) == 1 &&
-                     pathf(path, sizeof(path), "%s/write_protect", lp.mapped) >= 0 &&
-                     !attr_is(path, "1");
+        ls->mapped = cfs_link_state(lp.mapped, lp.tpg_suffix, other, sizeof(other)) == 1 &&
+                     cfs_pathf(path, sizeof(path), "%s/write_protect", lp.mapped) >= 0 &&
+                     !cfs_is(path, "1");
         if (!ls->mapped)
                 lun_problem(ls, "no writable mapped lun %s for the peer", rel(c, lp.mapped));
         if (!ls->present)
@@ -1871,7 +1542,7 @@ static int collect_strays(const char *dir, const char *prefix, const char *keep,
 {
         char **names = NULL;
         size_t k = 0;
-        int r = list_dir(dir, DT_DIR, &names, &k);
+        int r = cfs_list(dir, DT_DIR, &names, &k);
 
         for (size_t i = 0; i < k && r >= 0; i++) {
                 unsigned lun;
@@ -1881,9 +1552,9 @@ static int collect_strays(const char *dir, const char *prefix, const char *keep,
                 if (keep ? strcmp(names[i], keep) == 0
                          : lio_lun_dir_number(names[i], &lun) == 0 && lun < n_luns)
                         continue;
-                r = strv_push(v, n, "%s %s", label, names[i]);
+                r = cfs_strv_push(v, n, "%s %s", label, names[i]);
         }
-        strv_free(names, k);
+        cfs_strv_free(names, k);
         return r;
 }
 
@@ -1891,7 +1562,7 @@ int lio_read_status(struct lio_ctx *c, const struct lio_backend *b, struct lio_s
 {
         struct lio_status s = {0};
         struct paths p;
-        char path[PATH_MAX], buf[ATTR_BUF], tpgt[16];
+        char path[PATH_MAX], buf[CFS_ATTR_BUF], tpgt[16];
         int r = 0;
 
         *ret = s;
@@ -1914,31 +1585,31 @@ int lio_read_status(struct lio_ctx *c, const struct lio_backend *b, struct lio_s
                 return 0;
         }
 
-        s.target = is_dir(p.target);
-        s.tpg = is_dir(p.tpg);
-        s.tpg_enabled = pathf(path, sizeof(path), "%s/enable", p.tpg) >= 0 && attr_is(path, "1");
-        s.portal = is_dir(p.portal);
+        s.target = cfs_is_dir(p.target);
+        s.tpg = cfs_is_dir(p.tpg);
+        s.tpg_enabled = cfs_pathf(path, sizeof(path), "%s/enable", p.tpg) >= 0 && cfs_is(path, "1");
+        s.portal = cfs_is_dir(p.portal);
         s.attributes = s.tpg;
         for (size_t i = 0; i < ELEMENTSOF(tpg_settings) && s.attributes; i++)
                 s.attributes =
-                    pathf(path, sizeof(path), "%s/%s", p.tpg, tpg_settings[i].attr) >= 0 &&
-                    attr_is(path, tpg_settings[i].value);
-        s.acl = is_dir(p.acl);
+                    cfs_pathf(path, sizeof(path), "%s/%s", p.tpg, tpg_settings[i].attr) >= 0 &&
+                    cfs_is(path, tpg_settings[i].value);
+        s.acl = cfs_is_dir(p.acl);
         if (s.acl) {
                 const struct lio_secret *secrets[] = {&b->password, &b->password_mutual};
                 static const char *const pw[] = {"password", "password_mutual"};
                 bool *ok[] = {&s.chap_password, &s.chap_password_mutual};
 
-                s.chap_userid = pathf(path, sizeof(path), "%s/auth/userid", p.acl) >= 0 &&
-                                attr_is(path, b->initiator_iqn);
+                s.chap_userid = cfs_pathf(path, sizeof(path), "%s/auth/userid", p.acl) >= 0 &&
+                                cfs_is(path, b->initiator_iqn);
                 s.chap_userid_mutual =
-                    pathf(path, sizeof(path), "%s/auth/userid_mutual", p.acl) >= 0 &&
-                    attr_is(path, b->target_iqn);
+                    cfs_pathf(path, sizeof(path), "%s/auth/userid_mutual", p.acl) >= 0 &&
+                    cfs_is(path, b->target_iqn);
                 s.chap_readable = true;
                 for (size_t i = 0; i < 2; i++) {
-                        int k = pathf(path, sizeof(path), "%s/auth/%s", p.acl, pw[i]);
+                        int k = cfs_pathf(path, sizeof(path), "%s/auth/%s", p.acl, pw[i]);
                         if (k >= 0)
-                                k = attr_read(path, buf, sizeof(buf));
+                                k = cfs_read(path, buf, sizeof(buf));
                         if (k == -EPERM || k == -EACCES)
                                 s.chap_readable = false;
                         else if (k > 0)
@@ -1948,8 +1619,8 @@ int lio_read_status(struct lio_ctx *c, const struct lio_backend *b, struct lio_s
                                              : true;
                         explicit_bzero(buf, sizeof(buf));
                 }
-                if (pathf(path, sizeof(path), "%s/info", p.acl) >= 0 &&
-                    attr_read(path, buf, sizeof(buf)) >= 0)
+                if (cfs_pathf(path, sizeof(path), "%s/info", p.acl) >= 0 &&
+                    cfs_read(path, buf, sizeof(buf)) >= 0)
                         s.session = lio_parse_acl_info(buf);
         }
 
@@ -1960,21 +1631,21 @@ int lio_read_status(struct lio_ctx *c, const struct lio_backend *b, struct lio_s
         snprintf(tpgt, sizeof(tpgt), "tpgt_%u", LIO_TPGT);
         if (r >= 0)
                 r = collect_strays(p.target, "tpgt_", tpgt, 0, "tpg", &s.strays, &s.n_strays);
-        if (r >= 0 && pathf(path, sizeof(path), "%s/np", p.tpg) >= 0)
+        if (r >= 0 && cfs_pathf(path, sizeof(path), "%s/np", p.tpg) >= 0)
                 r = collect_strays(path, NULL, b->portal, 0, "portal", &s.strays, &s.n_strays);
-        if (r >= 0 && pathf(path, sizeof(path), "%s/acls", p.tpg) >= 0)
+        if (r >= 0 && cfs_pathf(path, sizeof(path), "%s/acls", p.tpg) >= 0)
                 r = collect_strays(path, NULL, b->initiator_iqn, 0, "acl", &s.strays, &s.n_strays);
-        if (r >= 0 && pathf(path, sizeof(path), "%s/lun", p.tpg) >= 0)
+        if (r >= 0 && cfs_pathf(path, sizeof(path), "%s/lun", p.tpg) >= 0)
                 r = collect_strays(path, "lun_", NULL, b->n_luns, "tpg", &s.stray_luns,
                                    &s.n_stray_luns);
         if (r >= 0)
                 r = collect_strays(p.acl, "lun_", NULL, b->n_luns, "mapped", &s.stray_luns,
                                    &s.n_stray_luns);
-        if (r >= 0 && pathf(path, sizeof(path), "%s/core", root_of(c)) >= 0) {
+        if (r >= 0 && cfs_pathf(path, sizeof(path), "%s/core", root_of(c)) >= 0) {
                 char **hbas = NULL;
                 size_t n = 0;
 
-                r = list_dir(path, DT_DIR, &hbas, &n);
+                r = cfs_list(path, DT_DIR, &hbas, &n);
                 for (size_t i = 0; i < n && r >= 0; i++) {
                         char hba[PATH_MAX], keep[32];
                         unsigned lun;
@@ -1982,14 +1653,14 @@ int lio_read_status(struct lio_ctx *c, const struct lio_backend *b, struct lio_s
                         if (lio_hba_lun(hbas[i], &lun) < 0)
                                 continue;
                         if (lun >= b->n_luns)
-                                r = strv_push(&s.stray_luns, &s.n_stray_luns, "backstore core/%s",
-                                              hbas[i]);
-                        else if (pathf(hba, sizeof(hba), "%s/%s", path, hbas[i]) >= 0 &&
+                                r = cfs_strv_push(&s.stray_luns, &s.n_stray_luns,
+                                                  "backstore core/%s", hbas[i]);
+                        else if (cfs_pathf(hba, sizeof(hba), "%s/%s", path, hbas[i]) >= 0 &&
                                  lio_storage_object_name(lun, keep, sizeof(keep)) >= 0)
                                 r = collect_strays(hba, NULL, keep, 0, "backstore", &s.stray_luns,
                                                    &s.n_stray_luns);
                 }
-                strv_free(hbas, n);
+                cfs_strv_free(hbas, n);
         }
         if (r < 0) {
                 lio_status_clear(&s);
