@@ -41,6 +41,8 @@ static const struct command commands[] = {
      "standby this node at shutdown, lift that standby at boot"},
     {"backend", cmd_backend, "backend target|start|stop|status [OPTIONS]",
      "export this node's disks to the peer over iSCSI (LIO)"},
+    {"target", cmd_target, "target start|stop|status [OPTIONS]",
+     "the client iSCSI targets: zvols as LUNs on the VLANs' VIPs (LIO)"},
     {NULL, NULL, NULL, NULL},
     {"version", cmd_version, "version [--json]", "print the version"},
     {"help", cmd_help, "help", "print this help"},
@@ -64,6 +66,7 @@ static const struct personality personalities[] = {
     {"fence_hasan_http", fence_personality},
     {"pool", pool_agent_personality},
     {"backend", backend_personality},
+    {"lio-client", lio_client_personality},
 };
 
 static void usage(FILE *f)

@@ -51,6 +51,7 @@
 #include "lib/layout.h"
 #include "lib/lio.h"
 #include "lib/spec.h"
+#include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/macro.h"
 #include "shared/ocf.h"
@@ -194,25 +195,6 @@ static enum load_error run_load(struct backend_run *run, const char *verb, bool 
         return 0;
 }
 
-static const char *cred_load_reason(int r)
-{
-        switch (r) {
-        case -EPERM:
-                return "it is accessible by group or others (chmod 0600 it)";
-        case -EINVAL:
-                return "malformed: expected 64 hex characters";
-        case -EKEYREJECTED:
-                return "it was written with a different key";
-        case -EBADMSG:
-                return "it was modified or is corrupted";
-        case -EPROTO:
-        case -EUCLEAN:
-                return "it is not a valid credential store";
-        default:
-                return strerror(-r);
-        }
-}
-
 /*
  * Load both CHAP secrets of this node into the backend (borrowed from the
  * store). Any failure is -ENOKEY: something this node lacks.
@@ -227,13 +209,13 @@ static int run_load_secrets(struct backend_run *run, const char *verb)
         r = cred_key_load(o->cred_key, &run->key);
         if (r < 0) {
                 log_error("cannot %s: cannot read key file '%s': %s", verb, o->cred_key,
-                          cred_load_reason(r));
+                          cred_strerror(r));
                 return -ENOKEY;
         }
         r = cred_store_load(o->cred_store, run->key, &run->store);
         if (r < 0) {
                 log_error("cannot %s: cannot read credential store '%s': %s", verb, o->cred_store,
-                          cred_load_reason(r));
+                          cred_strerror(r));
                 return -ENOKEY;
         }
         for (size_t i = 0; i < ELEMENTSOF(names); i++) {
@@ -299,34 +281,17 @@ static int run_ensure_lio(struct backend_run *run, const char *verb)
 /* One run at a time changes the backend; a second waits (bounded) for the first. */
 static int run_lock(struct backend_run *run, const char *verb)
 {
-        uint64_t deadline = now_ms() + BACKEND_LOCK_WAIT_MS;
-        int fd;
+        int r;
 
         if (run->opt->configfs)
                 return 0; /* a test directory, not the kernel's tree */
-        fd = open(BACKEND_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0)
-                return log_error_errno(-errno, "cannot %s: cannot open lock file '%s'", verb,
-                                       BACKEND_LOCK);
-        while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-                struct timespec pause = {0, 100 * 1000 * 1000};
-
-                if (errno != EWOULDBLOCK && errno != EINTR) {
-                        int r = -errno;
-                        close(fd);
-                        return log_error_errno(r, "cannot %s: cannot lock '%s'", verb,
-                                               BACKEND_LOCK);
-                }
-                if (now_ms() >= deadline) {
-                        close(fd);
-                        log_error("cannot %s: another 'hasan backend' run has held %s for %u s",
-                                  verb, BACKEND_LOCK, BACKEND_LOCK_WAIT_MS / 1000);
-                        return -EWOULDBLOCK;
-                }
-                nanosleep(&pause, NULL);
-        }
-        run->lock_fd = fd;
-        return 0;
+        r = lock_file_wait(BACKEND_LOCK, BACKEND_LOCK_WAIT_MS, &run->lock_fd);
+        if (r == -EWOULDBLOCK)
+                log_error("cannot %s: another 'hasan backend' run has held %s for %u s", verb,
+                          BACKEND_LOCK, BACKEND_LOCK_WAIT_MS / 1000);
+        else if (r < 0)
+                log_error_errno(r, "cannot %s: cannot lock '%s'", verb, BACKEND_LOCK);
+        return r;
 }
 
 /* ---- the operations, shared by the CLI and the agent ---- */

@@ -24,6 +24,10 @@ int backend_export_disks(const char *config, const char *node, const char *cred_
                          const char *cred_key);
 int backend_unexport_disks(const char *config, const char *node);
 int cmd_pool(int argc, char **argv);
+int cmd_target(int argc, char **argv);
+
+/* The OCF resource agent ocf:hasan:lio-client (argv[0] "lio-client"); returns an OCF exit code. */
+int lio_client_personality(int argc, char **argv);
 
 /* Paths the commands default to; tests and operators override them by option. */
 #define HASAN_CLUSTER_JSON HASAN_SYSCONFDIR "/cluster.json"

@@ -336,3 +336,29 @@ int cfs_secret_ensure(const char *path, const void *value, size_t size)
         r = cfs_write(path, value, size);
         return r < 0 ? r : 1;
 }
+
+size_t cfs_journal_rollback(struct cfs_journal *j, const char *root, char **ret_left)
+{
+        size_t left_size = 0, n_left = 0, root_len = strlen(root);
+        FILE *f;
+
+        *ret_left = NULL;
+        f = open_memstream(ret_left, &left_size);
+        for (size_t i = j->n; i-- > 0;) {
+                const char *path = j->items[i].path;
+                int r = j->items[i].link ? unlink(path) : rmdir(path);
+                int e = errno;
+
+                if (r < 0 && e != ENOENT) {
+                        if (strncmp(path, root, root_len) == 0 && path[root_len] == '/')
+                                path += root_len + 1;
+                        if (f)
+                                fprintf(f, "%s%s (%s)", n_left ? ", " : "", path, strerror(e));
+                        n_left++;
+                }
+        }
+        if (f)
+                fclose(f);
+        cfs_journal_clear(j);
+        return n_left;
+}

@@ -83,3 +83,10 @@ int cfs_ensure_dir(struct cfs_journal *j, const char *path);
  */
 int cfs_ensure_link(struct cfs_journal *j, const char *dir, const char *name, const char *target,
                     const char *suffix, char *other, size_t other_size);
+
+/*
+ * Remove what the journal holds, newest first, and clear it. Returns how
+ * many objects could not be removed; *ret_left lists them ("path (why)",
+ * relative to root; NULL when out of memory), for the caller to free.
+ */
+size_t cfs_journal_rollback(struct cfs_journal *j, const char *root, char **ret_left);

@@ -633,3 +633,22 @@ int cred_store_lock(const char *path, int *ret_fd)
         *ret_fd = TAKE_FD(fd);
         return 0;
 }
+
+const char *cred_strerror(int r)
+{
+        switch (r) {
+        case -EPERM:
+                return "it is accessible by group or others (chmod 0600 it)";
+        case -EINVAL:
+                return "malformed: expected 64 hex characters";
+        case -EKEYREJECTED:
+                return "it was written with a different key";
+        case -EBADMSG:
+                return "it was modified or is corrupted";
+        case -EPROTO:
+        case -EUCLEAN:
+                return "it is not a valid credential store";
+        default:
+                return strerror(-r);
+        }
+}

@@ -137,3 +137,9 @@ int cred_store_remove(struct cred_store *store, const char *name);
  * the lock fd in *ret_fd; closing it releases the lock.
  */
 int cred_store_lock(const char *path, int *ret_fd);
+
+/*
+ * Why cred_key_load() or cred_store_load() failed, for an operator: the
+ * fix for the errors they document, strerror() text for the rest.
+ */
+const char *cred_strerror(int r);

@@ -16,6 +16,7 @@
 #include "lib/configfs.h"
 #include "lib/layout.h"
 #include "lib/lio.h"
+#include "lib/lio-internal.h"
 #include "shared/macro.h"
 #include "shared/parse.h"
 
@@ -23,7 +24,7 @@
 #define SESSION_NONE_PREFIX "No active iSCSI Session"
 #define SESSION_LOGGED_IN "TARG_SESS_STATE_LOGGED_IN"
 
-static const char *root_of(const struct lio_ctx *c)
+const char *lio_root(const struct lio_ctx *c)
 {
         return c->root ? c->root : LIO_ROOT_DEFAULT;
 }
@@ -48,7 +49,7 @@ _printf_(3, 0) static int vfail(struct lio_ctx *c, int r, const char *fmt, va_li
 }
 
 /* Record why the call fails and return r. */
-_printf_(3, 4) static int fail(struct lio_ctx *c, int r, const char *fmt, ...)
+int lio_fail(struct lio_ctx *c, int r, const char *fmt, ...)
 {
         va_list ap;
 
@@ -59,7 +60,7 @@ _printf_(3, 4) static int fail(struct lio_ctx *c, int r, const char *fmt, ...)
 }
 
 /* Add "; <text>" to the recorded error (or start one). */
-_printf_(2, 3) static void fail_append(struct lio_ctx *c, const char *fmt, ...)
+void lio_fail_append(struct lio_ctx *c, const char *fmt, ...)
 {
         char *more = NULL, *joined = NULL;
         va_list ap;
@@ -81,7 +82,7 @@ _printf_(2, 3) static void fail_append(struct lio_ctx *c, const char *fmt, ...)
         free(more);
 }
 
-_printf_(2, 3) static void report(struct lio_ctx *c, const char *fmt, ...)
+void lio_report(struct lio_ctx *c, const char *fmt, ...)
 {
         char *line = NULL;
         va_list ap;
@@ -98,9 +99,9 @@ _printf_(2, 3) static void report(struct lio_ctx *c, const char *fmt, ...)
 }
 
 /* A path below the root, as messages show it ("core/iblock_4000/backend-lun0"). */
-static const char *rel(const struct lio_ctx *c, const char *path)
+const char *lio_rel(const struct lio_ctx *c, const char *path)
 {
-        const char *root = root_of(c);
+        const char *root = lio_root(c);
         size_t n = strlen(root);
 
         if (strncmp(path, root, n) == 0 && path[n] == '/')
@@ -157,28 +158,30 @@ int lio_lun_dir_number(const char *name, unsigned *ret)
         return canonical_number(name, "lun_", ret);
 }
 
-int lio_unit_serial(const char *node, unsigned lun, char ret[LIO_SERIAL_SIZE])
+int lio_serial_of(const char *identity, char ret[LIO_SERIAL_SIZE])
 {
         uint8_t md[EVP_MAX_MD_SIZE];
         unsigned md_len = 0;
-        char *text = NULL;
-        int n;
 
-        if (!node || !node[0])
-                return -EINVAL;
-        n = asprintf(&text, "hasan backend %s lun %u", node, lun);
-        if (n < 0)
-                return -ENOMEM;
-        if (EVP_Digest(text, (size_t)n, md, &md_len, EVP_sha256(), NULL) != 1 || md_len < 16) {
-                free(text);
+        if (EVP_Digest(identity, strlen(identity), md, &md_len, EVP_sha256(), NULL) != 1 ||
+            md_len < 16)
                 return -EIO;
-        }
-        free(text);
         snprintf(ret, LIO_SERIAL_SIZE,
                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", md[0],
                  md[1], md[2], md[3], md[4], md[5], md[6], md[7], md[8], md[9], md[10], md[11],
                  md[12], md[13], md[14], md[15]);
         return 0;
+}
+
+int lio_unit_serial(const char *node, unsigned lun, char ret[LIO_SERIAL_SIZE])
+{
+        _cleanup_free_ char *text = NULL;
+
+        if (!node || !node[0])
+                return -EINVAL;
+        if (asprintf(&text, "hasan backend %s lun %u", node, lun) < 0)
+                return -ENOMEM;
+        return lio_serial_of(text, ret);
 }
 
 const char *lio_chap_secret_problem(const uint8_t *data, size_t size)
@@ -342,7 +345,7 @@ struct paths {
 
 static int paths_init(const struct lio_ctx *c, const struct lio_backend *b, struct paths *p)
 {
-        const char *root = root_of(c);
+        const char *root = lio_root(c);
 
         if (cfs_pathf(p->target, sizeof(p->target), "%s/iscsi/%s", root, b->target_iqn) < 0 ||
             cfs_pathf(p->tpg, sizeof(p->tpg), "%s/tpgt_%u", p->target, LIO_TPGT) < 0 ||
@@ -370,7 +373,7 @@ static int lun_paths_init(const struct lio_ctx *c, const struct lio_backend *b,
         if (lio_hba_name(lun, hba, sizeof(hba)) < 0 ||
             lio_storage_object_name(lun, lp->link_name, sizeof(lp->link_name)) < 0)
                 return -ERANGE;
-        if (cfs_pathf(lp->hba, sizeof(lp->hba), "%s/core/%s", root_of(c), hba) < 0 ||
+        if (cfs_pathf(lp->hba, sizeof(lp->hba), "%s/core/%s", lio_root(c), hba) < 0 ||
             cfs_pathf(lp->so, sizeof(lp->so), "%s/%s", lp->hba, lp->link_name) < 0 ||
             cfs_pathf(lp->so_suffix, sizeof(lp->so_suffix), "core/%s/%s", hba, lp->link_name) < 0 ||
             cfs_pathf(lp->tpg_lun, sizeof(lp->tpg_lun), "%s/lun/lun_%u", p->tpg, lun) < 0 ||
@@ -386,41 +389,25 @@ static int lun_paths_init(const struct lio_ctx *c, const struct lio_backend *b,
 /* Remove what the journal holds, newest first, and add to the error what is left. */
 static void journal_rollback(struct lio_ctx *c, struct cfs_journal *j)
 {
-        char *left = NULL;
-        size_t left_size = 0, n_left = 0;
-        FILE *f;
+        _cleanup_free_ char *left = NULL;
+        size_t n = j->n, n_left;
 
-        if (j->n == 0) {
-                fail_append(c, "this run created nothing, so nothing was rolled back");
+        if (n == 0) {
+                lio_fail_append(c, "this run created nothing, so nothing was rolled back");
                 return;
         }
-        f = open_memstream(&left, &left_size);
-        for (size_t i = j->n; i-- > 0;) {
-                const char *path = j->items[i].path;
-                int r = j->items[i].link ? unlink(path) : rmdir(path);
-                int e = errno;
-                if (r < 0 && e != ENOENT) {
-                        if (f)
-                                fprintf(f, "%s%s (%s)", n_left ? ", " : "", rel(c, path),
-                                        strerror(e));
-                        n_left++;
-                }
-        }
-        if (f)
-                fclose(f);
+        n_left = cfs_journal_rollback(j, lio_root(c), &left);
         if (n_left == 0)
-                fail_append(c,
-                            "rolled back: removed the %zu object%s this run created; what "
-                            "existed before was kept",
-                            j->n, j->n == 1 ? "" : "s");
+                lio_fail_append(c,
+                                "rolled back: removed the %zu object%s this run created; what "
+                                "existed before was kept",
+                                n, n == 1 ? "" : "s");
         else
-                fail_append(c,
-                            "rollback incomplete: %zu of the %zu objects this run created are "
-                            "left: %s; 'hasan backend stop' or 'hasan backend target --down' "
-                            "removes them",
-                            n_left, j->n, left ? left : "(out of memory)");
-        free(left);
-        cfs_journal_clear(j);
+                lio_fail_append(c,
+                                "rollback incomplete: %zu of the %zu objects this run created are "
+                                "left: %s; 'hasan backend stop' or 'hasan backend target --down' "
+                                "removes them",
+                                n_left, n, left ? left : "(out of memory)");
 }
 
 /* ---- removal ---- */
@@ -479,7 +466,7 @@ _printf_(3, 4) static void removal_failed(struct lio_ctx *c, struct removals *rm
                 c->error = NULL;
                 rm->error = -EIO;
         }
-        fail_append(c, "%s", msg ? msg : "out of memory");
+        lio_fail_append(c, "%s", msg ? msg : "out of memory");
         free(msg);
 }
 
@@ -495,7 +482,7 @@ static void remove_tpg_luns(struct lio_ctx *c, const char *tpg, unsigned first, 
 
         if (cfs_pathf(dir, sizeof(dir), "%s/acls", tpg) >= 0 &&
             (r = cfs_list(dir, DT_DIR, &acls, &n_acls)) < 0)
-                removal_failed(c, rm, "cannot list %s: %s", rel(c, dir), strerror(-r));
+                removal_failed(c, rm, "cannot list %s: %s", lio_rel(c, dir), strerror(-r));
         for (size_t i = 0; i < n_acls; i++) {
                 char acl[PATH_MAX], **mapped = NULL;
                 size_t n_mapped = 0;
@@ -514,7 +501,7 @@ static void remove_tpg_luns(struct lio_ctx *c, const char *tpg, unsigned first, 
                         r = cfs_remove_links_dir(path);
                         if (r < 0)
                                 removal_failed(c, rm, "cannot remove mapped lun %s: %s",
-                                               rel(c, path), strerror(-r));
+                                               lio_rel(c, path), strerror(-r));
                         else if (r > 0) {
                                 struct removed_lun *l = removal_for(rm, m);
                                 if (l)
@@ -527,7 +514,7 @@ static void remove_tpg_luns(struct lio_ctx *c, const char *tpg, unsigned first, 
 
         if (cfs_pathf(dir, sizeof(dir), "%s/lun", tpg) >= 0 &&
             (r = cfs_list(dir, DT_DIR, &luns, &n_luns)) < 0)
-                removal_failed(c, rm, "cannot list %s: %s", rel(c, dir), strerror(-r));
+                removal_failed(c, rm, "cannot list %s: %s", lio_rel(c, dir), strerror(-r));
         for (size_t i = 0; i < n_luns; i++) {
                 char path[PATH_MAX];
                 unsigned n;
@@ -538,7 +525,7 @@ static void remove_tpg_luns(struct lio_ctx *c, const char *tpg, unsigned first, 
                         continue;
                 r = cfs_remove_links_dir(path);
                 if (r < 0)
-                        removal_failed(c, rm, "cannot remove tpg lun %s: %s", rel(c, path),
+                        removal_failed(c, rm, "cannot remove tpg lun %s: %s", lio_rel(c, path),
                                        strerror(-r));
                 else if (r > 0) {
                         struct removed_lun *l = removal_for(rm, n);
@@ -637,7 +624,7 @@ static void remove_foreign_tpg_luns(struct lio_ctx *c, const char *iqn, const ch
                 remove_mapped_pointing_to(tpg, luns[k]);
                 r = cfs_remove_links_dir(lun_dir);
                 if (r < 0)
-                        removal_failed(c, rm, "cannot remove %s: %s", rel(c, lun_dir),
+                        removal_failed(c, rm, "cannot remove %s: %s", lio_rel(c, lun_dir),
                                        strerror(-r));
                 else if (r > 0) {
                         struct removed_lun *l = removal_for(rm, backend_lun);
@@ -658,7 +645,7 @@ static void remove_foreign_luns(struct lio_ctx *c, const char *own_iqn, unsigned
         char dir[PATH_MAX], **iqns = NULL;
         size_t n_iqns = 0;
 
-        if (cfs_pathf(dir, sizeof(dir), "%s/iscsi", root_of(c)) < 0 ||
+        if (cfs_pathf(dir, sizeof(dir), "%s/iscsi", lio_root(c)) < 0 ||
             cfs_list(dir, DT_DIR, &iqns, &n_iqns) < 0)
                 return;
         for (size_t i = 0; i < n_iqns; i++) {
@@ -693,11 +680,11 @@ static void remove_backstores(struct lio_ctx *c, unsigned first, struct removals
         size_t n_hbas = 0;
         int r;
 
-        if (cfs_pathf(core, sizeof(core), "%s/core", root_of(c)) < 0)
+        if (cfs_pathf(core, sizeof(core), "%s/core", lio_root(c)) < 0)
                 return;
         r = cfs_list(core, DT_DIR, &hbas, &n_hbas);
         if (r < 0) {
-                removal_failed(c, rm, "cannot list %s: %s", rel(c, core), strerror(-r));
+                removal_failed(c, rm, "cannot list %s: %s", lio_rel(c, core), strerror(-r));
                 return;
         }
         for (size_t i = 0; i < n_hbas; i++) {
@@ -714,7 +701,7 @@ static void remove_backstores(struct lio_ctx *c, unsigned first, struct removals
                         continue;
                 r = cfs_list(hba, DT_DIR, &sos, &n_sos);
                 if (r < 0) {
-                        removal_failed(c, rm, "cannot list %s: %s", rel(c, hba), strerror(-r));
+                        removal_failed(c, rm, "cannot list %s: %s", lio_rel(c, hba), strerror(-r));
                         continue;
                 }
                 for (size_t k = 0; k < n_sos; k++) {
@@ -730,7 +717,7 @@ static void remove_backstores(struct lio_ctx *c, unsigned first, struct removals
                                 udev[0] = '\0';
                         if (rmdir(so) < 0 && errno != ENOENT) {
                                 removal_failed(c, rm, "cannot remove backstore %s%s%s: %s%s",
-                                               rel(c, so), udev[0] ? " of " : "", udev,
+                                               lio_rel(c, so), udev[0] ? " of " : "", udev,
                                                strerror(errno),
                                                errno == EBUSY ? " (a LUN still uses it)" : "");
                                 continue;
@@ -744,7 +731,8 @@ static void remove_backstores(struct lio_ctx *c, unsigned first, struct removals
                 }
                 cfs_strv_free(sos, n_sos);
                 if (all && rmdir(hba) < 0 && errno != ENOENT)
-                        removal_failed(c, rm, "cannot remove %s: %s", rel(c, hba), strerror(errno));
+                        removal_failed(c, rm, "cannot remove %s: %s", lio_rel(c, hba),
+                                       strerror(errno));
         }
         cfs_strv_free(hbas, n_hbas);
 }
@@ -767,9 +755,9 @@ static void report_removals(struct lio_ctx *c, struct removals *rm, const char *
                          l->mapped && (l->tpg_lun || l->backstore) ? ", " : "",
                          l->tpg_lun ? "tpg lun" : "", l->tpg_lun && l->backstore ? ", " : "",
                          l->backstore ? "backstore" : "");
-                report(c, "lun %u: %s %s (removed %s%s%s)", l->lun, what,
-                       l->device ? l->device : "(device unknown)", parts,
-                       l->where ? ", exported by target " : "", l->where ? l->where : "");
+                lio_report(c, "lun %u: %s %s (removed %s%s%s)", l->lun, what,
+                           l->device ? l->device : "(device unknown)", parts,
+                           l->where ? ", exported by target " : "", l->where ? l->where : "");
         }
 }
 
@@ -783,7 +771,7 @@ static int remove_luns_from(struct lio_ctx *c, const char *target_iqn, unsigned 
         int r;
 
         if (target_iqn &&
-            cfs_pathf(target, sizeof(target), "%s/iscsi/%s", root_of(c), target_iqn) >= 0 &&
+            cfs_pathf(target, sizeof(target), "%s/iscsi/%s", lio_root(c), target_iqn) >= 0 &&
             cfs_list(target, DT_DIR, &tpgs, &n_tpgs) >= 0) {
                 for (size_t i = 0; i < n_tpgs; i++) {
                         char tpg[PATH_MAX];
@@ -806,7 +794,7 @@ static int remove_luns_from(struct lio_ctx *c, const char *target_iqn, unsigned 
 
 int lio_available(const struct lio_ctx *c)
 {
-        return cfs_is_dir(root_of(c)) ? 0 : -ENOENT;
+        return cfs_is_dir(lio_root(c)) ? 0 : -ENOENT;
 }
 
 int lio_pool_imported(const struct lio_ctx *c, const char *pool)
@@ -828,10 +816,10 @@ static int require_available(struct lio_ctx *c)
 {
         if (lio_available(c) == 0)
                 return 0;
-        return fail(c, -ENOENT,
-                    "LIO is not available (%s does not exist): load target_core_mod and "
-                    "iscsi_target_mod and mount configfs",
-                    root_of(c));
+        return lio_fail(c, -ENOENT,
+                        "LIO is not available (%s does not exist): load target_core_mod and "
+                        "iscsi_target_mod and mount configfs",
+                        lio_root(c));
 }
 
 /* ---- the skeleton ---- */
@@ -851,12 +839,12 @@ static int check_secret(struct lio_ctx *c, const struct lio_secret *s, const cha
         const char *why;
 
         if (!s->data)
-                return fail(c, -ENOKEY, "the secret of credential '%s' was not loaded",
-                            credential ? credential : "?");
+                return lio_fail(c, -ENOKEY, "the secret of credential '%s' was not loaded",
+                                credential ? credential : "?");
         why = lio_chap_secret_problem(s->data, s->size);
         if (why)
-                return fail(c, -EINVAL, "credential '%s' cannot be a CHAP secret: %s",
-                            credential ? credential : "?", why);
+                return lio_fail(c, -EINVAL, "credential '%s' cannot be a CHAP secret: %s",
+                                credential ? credential : "?", why);
         return 0;
 }
 
@@ -896,7 +884,7 @@ static int remove_strays(struct lio_ctx *c, const struct lio_backend *b, const s
                         continue;
                 r = cfs_list(dir, DT_DIR, &names, &n);
                 if (r < 0)
-                        return fail(c, r, "cannot list %s: %s", rel(c, dir), strerror(-r));
+                        return lio_fail(c, r, "cannot list %s: %s", lio_rel(c, dir), strerror(-r));
                 for (size_t i = 0; i < n; i++) {
                         char path[PATH_MAX];
 
@@ -905,13 +893,13 @@ static int remove_strays(struct lio_ctx *c, const struct lio_backend *b, const s
                                 continue;
                         r = k == 0 ? (rmdir(path) < 0 ? -errno : 0) : remove_acl(path);
                         if (r < 0) {
-                                fail(c, r, "cannot remove stray %s %s: %s",
-                                     k == 0 ? "portal" : "acl", names[i], strerror(-r));
+                                lio_fail(c, r, "cannot remove stray %s %s: %s",
+                                         k == 0 ? "portal" : "acl", names[i], strerror(-r));
                                 cfs_strv_free(names, n);
                                 return r;
                         }
-                        report(c, "%s %s: removed (the description does not name it)",
-                               k == 0 ? "portal" : "acl", names[i]);
+                        lio_report(c, "%s %s: removed (the description does not name it)",
+                                   k == 0 ? "portal" : "acl", names[i]);
                 }
                 cfs_strv_free(names, n);
         }
@@ -936,53 +924,55 @@ static int skeleton_up(struct lio_ctx *c, const struct lio_backend *b, struct cf
         char iscsi[PATH_MAX], path[PATH_MAX], changed[256] = "";
         int r;
 
-        if (paths_init(c, b, &p) < 0 || cfs_pathf(iscsi, sizeof(iscsi), "%s/iscsi", root_of(c)) < 0)
-                return fail(c, -ENAMETOOLONG, "target IQN '%s' makes a path too long",
-                            b->target_iqn);
+        if (paths_init(c, b, &p) < 0 ||
+            cfs_pathf(iscsi, sizeof(iscsi), "%s/iscsi", lio_root(c)) < 0)
+                return lio_fail(c, -ENAMETOOLONG, "target IQN '%s' makes a path too long",
+                                b->target_iqn);
 
         /* The fabric directory appears when iscsi_target_mod registers; mkdir loads it. */
         if (!cfs_is_dir(iscsi) && mkdir(iscsi, 0755) < 0 && errno != EEXIST)
-                return fail(c, -errno,
-                            "cannot register the iSCSI fabric (%s): %s; is iscsi_target_mod "
-                            "available?",
-                            rel(c, iscsi), strerror(errno));
+                return lio_fail(c, -errno,
+                                "cannot register the iSCSI fabric (%s): %s; is iscsi_target_mod "
+                                "available?",
+                                lio_rel(c, iscsi), strerror(errno));
 
         r = cfs_ensure_dir(j, p.target);
         if (r < 0)
-                return fail(c, r, "cannot create target %s: %s", b->target_iqn, strerror(-r));
-        report(c, "target %s: %s", b->target_iqn, r ? "created" : "present");
+                return lio_fail(c, r, "cannot create target %s: %s", b->target_iqn, strerror(-r));
+        lio_report(c, "target %s: %s", b->target_iqn, r ? "created" : "present");
 
         r = cfs_ensure_dir(j, p.tpg);
         if (r < 0)
-                return fail(c, r, "cannot create tpg %u of target %s: %s", LIO_TPGT, b->target_iqn,
-                            strerror(-r));
+                return lio_fail(c, r, "cannot create tpg %u of target %s: %s", LIO_TPGT,
+                                b->target_iqn, strerror(-r));
         if (r)
-                report(c, "tpg %u: created", LIO_TPGT);
+                lio_report(c, "tpg %u: created", LIO_TPGT);
 
         for (size_t i = 0; i < ELEMENTSOF(tpg_settings); i++) {
                 if (cfs_pathf(path, sizeof(path), "%s/%s", p.tpg, tpg_settings[i].attr) < 0)
-                        return fail(c, -ENAMETOOLONG, "path too long");
+                        return lio_fail(c, -ENAMETOOLONG, "path too long");
                 r = cfs_ensure(path, tpg_settings[i].value);
                 if (r < 0)
-                        return fail(c, r, "cannot set %s=%s on tpg %u of %s: %s",
-                                    tpg_settings[i].attr, tpg_settings[i].value, LIO_TPGT,
-                                    b->target_iqn, strerror(-r));
+                        return lio_fail(c, r, "cannot set %s=%s on tpg %u of %s: %s",
+                                        tpg_settings[i].attr, tpg_settings[i].value, LIO_TPGT,
+                                        b->target_iqn, strerror(-r));
                 if (r > 0)
                         snprintf(changed + strlen(changed), sizeof(changed) - strlen(changed),
                                  "%s%s=%s", changed[0] ? " " : "",
                                  strchr(tpg_settings[i].attr, '/') + 1, tpg_settings[i].value);
         }
-        report(c, "tpg %u settings: %s%s", LIO_TPGT, changed[0] ? "set " : "as required", changed);
+        lio_report(c, "tpg %u settings: %s%s", LIO_TPGT, changed[0] ? "set " : "as required",
+                   changed);
 
         r = cfs_ensure_dir(j, p.portal);
         if (r < 0)
-                return fail(c, r, "cannot add portal %s to target %s: %s%s", b->portal,
-                            b->target_iqn, strerror(-r),
-                            r == -EADDRNOTAVAIL ? " (the address is not configured on this "
-                                                  "host: is the storage network up?)"
-                            : r == -EADDRINUSE  ? " (another program listens on that port)"
-                                                : "");
-        report(c, "portal %s: %s", b->portal, r ? "created" : "present");
+                return lio_fail(c, r, "cannot add portal %s to target %s: %s%s", b->portal,
+                                b->target_iqn, strerror(-r),
+                                r == -EADDRNOTAVAIL ? " (the address is not configured on this "
+                                                      "host: is the storage network up?)"
+                                : r == -EADDRINUSE  ? " (another program listens on that port)"
+                                                    : "");
+        lio_report(c, "portal %s: %s", b->portal, r ? "created" : "present");
 
         r = remove_strays(c, b, &p);
         if (r < 0)
@@ -990,8 +980,8 @@ static int skeleton_up(struct lio_ctx *c, const struct lio_backend *b, struct cf
 
         r = cfs_ensure_dir(j, p.acl);
         if (r < 0)
-                return fail(c, r, "cannot create the acl of initiator %s: %s", b->initiator_iqn,
-                            strerror(-r));
+                return lio_fail(c, r, "cannot create the acl of initiator %s: %s", b->initiator_iqn,
+                                strerror(-r));
         {
                 const struct {
                         const char *attr;
@@ -1008,27 +998,27 @@ static int skeleton_up(struct lio_ctx *c, const struct lio_backend *b, struct cf
 
                 for (size_t i = 0; i < ELEMENTSOF(chap); i++) {
                         if (cfs_pathf(path, sizeof(path), "%s/auth/%s", p.acl, chap[i].attr) < 0)
-                                return fail(c, -ENAMETOOLONG, "path too long");
+                                return lio_fail(c, -ENAMETOOLONG, "path too long");
                         r = cfs_secret_ensure(path, chap[i].value, chap[i].size);
                         if (r < 0)
-                                return fail(c, r, "cannot set CHAP %s of the acl of %s: %s",
-                                            chap[i].attr, b->initiator_iqn, strerror(-r));
+                                return lio_fail(c, r, "cannot set CHAP %s of the acl of %s: %s",
+                                                chap[i].attr, b->initiator_iqn, strerror(-r));
                         n_changed += (unsigned)r;
                 }
-                report(c, "acl %s: %s, CHAP and mutual CHAP %s", b->initiator_iqn,
-                       created ? "created" : "present",
-                       n_changed == 0 ? "unchanged"
-                       : created      ? "set"
-                                      : "updated");
+                lio_report(c, "acl %s: %s, CHAP and mutual CHAP %s", b->initiator_iqn,
+                           created ? "created" : "present",
+                           n_changed == 0 ? "unchanged"
+                           : created      ? "set"
+                                          : "updated");
         }
 
         if (cfs_pathf(path, sizeof(path), "%s/enable", p.tpg) < 0)
-                return fail(c, -ENAMETOOLONG, "path too long");
+                return lio_fail(c, -ENAMETOOLONG, "path too long");
         r = cfs_ensure(path, "1");
         if (r < 0)
-                return fail(c, r, "cannot enable tpg %u of target %s: %s", LIO_TPGT, b->target_iqn,
-                            strerror(-r));
-        report(c, "tpg %u: %s", LIO_TPGT, r ? "enabled" : "already enabled");
+                return lio_fail(c, r, "cannot enable tpg %u of target %s: %s", LIO_TPGT,
+                                b->target_iqn, strerror(-r));
+        lio_report(c, "tpg %u: %s", LIO_TPGT, r ? "enabled" : "already enabled");
         return 0;
 }
 
@@ -1061,17 +1051,17 @@ static int resolve_disk(struct lio_ctx *c, const struct lio_lun *l, struct disk 
 
         if (stat(l->device, &st) < 0) {
                 if (errno == ENOENT)
-                        return fail(c, -ENOENT, "cannot export lun %u: disk %s does not exist",
-                                    l->lun, l->device);
-                return fail(c, -errno, "cannot export lun %u: cannot examine disk %s: %s", l->lun,
-                            l->device, strerror(errno));
+                        return lio_fail(c, -ENOENT, "cannot export lun %u: disk %s does not exist",
+                                        l->lun, l->device);
+                return lio_fail(c, -errno, "cannot export lun %u: cannot examine disk %s: %s",
+                                l->lun, l->device, strerror(errno));
         }
         if (!S_ISBLK(st.st_mode))
-                return fail(c, -ENOTBLK, "cannot export lun %u: %s is not a block device", l->lun,
-                            l->device);
+                return lio_fail(c, -ENOTBLK, "cannot export lun %u: %s is not a block device",
+                                l->lun, l->device);
         if (!realpath(l->device, d->resolved))
-                return fail(c, -errno, "cannot export lun %u: cannot resolve %s: %s", l->lun,
-                            l->device, strerror(errno));
+                return lio_fail(c, -errno, "cannot export lun %u: cannot resolve %s: %s", l->lun,
+                                l->device, strerror(errno));
         d->rdev = st.st_rdev;
         return 0;
 }
@@ -1116,18 +1106,18 @@ static void report_lun_up(struct lio_ctx *c, const struct lio_lun *l, unsigned m
         char what[128] = "";
 
         if (made == 0) {
-                report(c, "lun %u: %s already exported", l->lun, l->device);
+                lio_report(c, "lun %u: %s already exported", l->lun, l->device);
                 return;
         }
         if ((made & MADE_ALL) == MADE_ALL) {
-                report(c, "lun %u: exported %s (created)", l->lun, l->device);
+                lio_report(c, "lun %u: exported %s (created)", l->lun, l->device);
                 return;
         }
         for (size_t i = 0; i < ELEMENTSOF(names); i++)
                 if (made & (1u << i))
                         snprintf(what + strlen(what), sizeof(what) - strlen(what), "%s%s",
                                  what[0] ? ", " : "", names[i]);
-        report(c, "lun %u: exported %s (repaired: %s)", l->lun, l->device, what);
+        lio_report(c, "lun %u: exported %s (repaired: %s)", l->lun, l->device, what);
 }
 
 /* Point a new or idle backstore at the disk and enable it. */
@@ -1139,29 +1129,30 @@ static int backstore_enable(struct lio_ctx *c, const struct lio_lun *l, const st
 
         if (cfs_pathf(control, sizeof(control), "udev_path=%s", d->resolved) < 0 ||
             cfs_pathf(path, sizeof(path), "%s/control", lp->so) < 0)
-                return fail(c, -ENAMETOOLONG, "cannot export lun %u: path too long", l->lun);
+                return lio_fail(c, -ENAMETOOLONG, "cannot export lun %u: path too long", l->lun);
         r = cfs_write(path, control, strlen(control));
         if (r < 0)
-                return fail(c, r, "cannot export lun %u: cannot point backstore %s at %s: %s",
-                            l->lun, rel(c, lp->so), d->resolved, strerror(-r));
+                return lio_fail(c, r, "cannot export lun %u: cannot point backstore %s at %s: %s",
+                                l->lun, lio_rel(c, lp->so), d->resolved, strerror(-r));
         if (cfs_pathf(path, sizeof(path), "%s/udev_path", lp->so) < 0)
-                return fail(c, -ENAMETOOLONG, "cannot export lun %u: path too long", l->lun);
+                return lio_fail(c, -ENAMETOOLONG, "cannot export lun %u: path too long", l->lun);
         r = cfs_write(path, l->device, strlen(l->device));
         if (r < 0)
-                return fail(c, r, "cannot export lun %u: cannot record the udev_path of %s: %s",
-                            l->lun, rel(c, lp->so), strerror(-r));
+                return lio_fail(c, r, "cannot export lun %u: cannot record the udev_path of %s: %s",
+                                l->lun, lio_rel(c, lp->so), strerror(-r));
         if (cfs_pathf(path, sizeof(path), "%s/enable", lp->so) < 0)
-                return fail(c, -ENAMETOOLONG, "cannot export lun %u: path too long", l->lun);
+                return lio_fail(c, -ENAMETOOLONG, "cannot export lun %u: path too long", l->lun);
         r = cfs_write(path, "1", 1);
         if (r == -EBUSY)
-                return fail(c, r,
-                            "cannot export lun %u: disk %s is busy: held by a local pool or "
-                            "another exclusive user; the backend exports disks only on the node "
-                            "that does not hold the pool",
-                            l->lun, l->device);
+                return lio_fail(
+                    c, r,
+                    "cannot export lun %u: disk %s is busy: held by a local pool or "
+                    "another exclusive user; the backend exports disks only on the node "
+                    "that does not hold the pool",
+                    l->lun, l->device);
         if (r < 0)
-                return fail(c, r, "cannot export lun %u: cannot enable backstore %s on %s: %s",
-                            l->lun, rel(c, lp->so), d->resolved, strerror(-r));
+                return lio_fail(c, r, "cannot export lun %u: cannot enable backstore %s on %s: %s",
+                                l->lun, lio_rel(c, lp->so), d->resolved, strerror(-r));
         return 0;
 }
 
@@ -1175,27 +1166,27 @@ static int lun_up(struct lio_ctx *c, const struct lio_backend *b, const struct p
         int r;
 
         if (lun_paths_init(c, b, p, l->lun, &lp) < 0)
-                return fail(c, -ERANGE, "cannot export lun %u: LUN number or name out of range",
-                            l->lun);
+                return lio_fail(c, -ERANGE, "cannot export lun %u: LUN number or name out of range",
+                                l->lun);
 
         /* The backstore, holding the disk. */
         r = cfs_ensure_dir(j, lp.hba);
         if (r >= 0)
                 r = cfs_ensure_dir(j, lp.so);
         if (r < 0)
-                return fail(c, r, "cannot export lun %u: cannot create backstore %s: %s", l->lun,
-                            rel(c, lp.so), strerror(-r));
+                return lio_fail(c, r, "cannot export lun %u: cannot create backstore %s: %s",
+                                l->lun, lio_rel(c, lp.so), strerror(-r));
         if (r > 0)
                 made |= MADE_BACKSTORE;
         if (cfs_pathf(path, sizeof(path), "%s/enable", lp.so) < 0)
-                return fail(c, -ENAMETOOLONG, "cannot export lun %u: path too long", l->lun);
+                return lio_fail(c, -ENAMETOOLONG, "cannot export lun %u: path too long", l->lun);
         if (cfs_is(path, "1")) {
                 if (!backstore_holds(lp.so, l, d, other, sizeof(other)))
-                        return fail(c, -EEXIST,
-                                    "cannot export lun %u: backstore %s holds %s, not disk %s; "
-                                    "'hasan backend stop' removes it",
-                                    l->lun, rel(c, lp.so), other[0] ? other : "another device",
-                                    l->device);
+                        return lio_fail(c, -EEXIST,
+                                        "cannot export lun %u: backstore %s holds %s, not disk %s; "
+                                        "'hasan backend stop' removes it",
+                                        l->lun, lio_rel(c, lp.so),
+                                        other[0] ? other : "another device", l->device);
         } else {
                 r = backstore_enable(c, l, d, &lp);
                 if (r < 0)
@@ -1205,20 +1196,22 @@ static int lun_up(struct lio_ctx *c, const struct lio_backend *b, const struct p
 
         /* Its serial, which the kernel accepts only while no LUN uses the backstore. */
         if (cfs_pathf(path, sizeof(path), "%s/wwn/vpd_unit_serial", lp.so) < 0)
-                return fail(c, -ENAMETOOLONG, "cannot export lun %u: path too long", l->lun);
+                return lio_fail(c, -ENAMETOOLONG, "cannot export lun %u: path too long", l->lun);
         r = cfs_read(path, buf, sizeof(buf));
         if (r < 0 || strcmp(lio_parse_unit_serial(buf), l->serial) != 0) {
                 if (cfs_link_state(lp.tpg_lun, lp.so_suffix, other, sizeof(other)) == 1)
-                        return fail(c, -EEXIST,
-                                    "cannot export lun %u: backstore %s is exported with serial "
-                                    "'%s', not %s, and the kernel refuses to change it while "
-                                    "exported; 'hasan backend stop' and a new start fix it",
-                                    l->lun, rel(c, lp.so), r < 0 ? "?" : lio_parse_unit_serial(buf),
-                                    l->serial);
+                        return lio_fail(
+                            c, -EEXIST,
+                            "cannot export lun %u: backstore %s is exported with serial "
+                            "'%s', not %s, and the kernel refuses to change it while "
+                            "exported; 'hasan backend stop' and a new start fix it",
+                            l->lun, lio_rel(c, lp.so), r < 0 ? "?" : lio_parse_unit_serial(buf),
+                            l->serial);
                 r = cfs_write(path, l->serial, strlen(l->serial));
                 if (r < 0)
-                        return fail(c, r, "cannot export lun %u: cannot set the serial of %s: %s",
-                                    l->lun, rel(c, lp.so), strerror(-r));
+                        return lio_fail(c, r,
+                                        "cannot export lun %u: cannot set the serial of %s: %s",
+                                        l->lun, lio_rel(c, lp.so), strerror(-r));
                 made |= MADE_SERIAL;
         }
 
@@ -1228,13 +1221,13 @@ static int lun_up(struct lio_ctx *c, const struct lio_backend *b, const struct p
                 r = cfs_ensure_link(j, lp.tpg_lun, lp.link_name, lp.so, lp.so_suffix, other,
                                     sizeof(other));
         if (r == -EEXIST)
-                return fail(c, r,
-                            "cannot export lun %u: %s already links to %s; 'hasan backend "
-                            "stop' removes it",
-                            l->lun, rel(c, lp.tpg_lun), other);
+                return lio_fail(c, r,
+                                "cannot export lun %u: %s already links to %s; 'hasan backend "
+                                "stop' removes it",
+                                l->lun, lio_rel(c, lp.tpg_lun), other);
         if (r < 0)
-                return fail(c, r, "cannot export lun %u: cannot link %s to %s: %s", l->lun,
-                            rel(c, lp.tpg_lun), rel(c, lp.so), strerror(-r));
+                return lio_fail(c, r, "cannot export lun %u: cannot link %s to %s: %s", l->lun,
+                                lio_rel(c, lp.tpg_lun), lio_rel(c, lp.so), strerror(-r));
         if (r > 0)
                 made |= MADE_TPG_LUN;
 
@@ -1244,21 +1237,21 @@ static int lun_up(struct lio_ctx *c, const struct lio_backend *b, const struct p
                 r = cfs_ensure_link(j, lp.mapped, lp.link_name, lp.tpg_lun, lp.tpg_suffix, other,
                                     sizeof(other));
         if (r == -EEXIST)
-                return fail(c, r,
-                            "cannot export lun %u: mapped lun %s already links to %s; 'hasan "
-                            "backend stop' removes it",
-                            l->lun, rel(c, lp.mapped), other);
+                return lio_fail(c, r,
+                                "cannot export lun %u: mapped lun %s already links to %s; 'hasan "
+                                "backend stop' removes it",
+                                l->lun, lio_rel(c, lp.mapped), other);
         if (r < 0)
-                return fail(c, r, "cannot export lun %u: cannot map it for initiator %s: %s",
-                            l->lun, b->initiator_iqn, strerror(-r));
+                return lio_fail(c, r, "cannot export lun %u: cannot map it for initiator %s: %s",
+                                l->lun, b->initiator_iqn, strerror(-r));
         if (r > 0)
                 made |= MADE_MAPPED;
         if (cfs_pathf(path, sizeof(path), "%s/write_protect", lp.mapped) >= 0 &&
             cfs_is(path, "1")) {
                 r = cfs_write(path, "0", 1);
                 if (r < 0)
-                        return fail(c, r, "cannot export lun %u: cannot make %s writable: %s",
-                                    l->lun, rel(c, lp.mapped), strerror(-r));
+                        return lio_fail(c, r, "cannot export lun %u: cannot make %s writable: %s",
+                                        l->lun, lio_rel(c, lp.mapped), strerror(-r));
                 made |= MADE_WRITABLE;
         }
 
@@ -1279,21 +1272,22 @@ int lio_export(struct lio_ctx *c, const struct lio_backend *b)
                 return r;
         r = b->pool ? lio_pool_imported(c, b->pool) : 0;
         if (r > 0)
-                return fail(c, -EBUSY,
-                            "cannot export the disks of %s: pool '%s' is imported on this node; "
-                            "the backend exports disks only on the node that does not hold the "
-                            "pool",
-                            b->node, b->pool);
+                return lio_fail(
+                    c, -EBUSY,
+                    "cannot export the disks of %s: pool '%s' is imported on this node; "
+                    "the backend exports disks only on the node that does not hold the "
+                    "pool",
+                    b->node, b->pool);
         if (r < 0)
-                return fail(c, r, "cannot tell whether pool '%s' is imported here: %s", b->pool,
-                            strerror(-r));
+                return lio_fail(c, r, "cannot tell whether pool '%s' is imported here: %s", b->pool,
+                                strerror(-r));
         if (b->n_luns > LIO_HBA_COUNT)
-                return fail(c, -ERANGE, "%zu disks are more than the backend's %u LUNs", b->n_luns,
-                            LIO_HBA_COUNT);
+                return lio_fail(c, -ERANGE, "%zu disks are more than the backend's %u LUNs",
+                                b->n_luns, LIO_HBA_COUNT);
         if (b->n_luns > 0) {
                 disks = calloc(b->n_luns, sizeof(*disks));
                 if (!disks)
-                        return fail(c, -ENOMEM, "out of memory");
+                        return lio_fail(c, -ENOMEM, "out of memory");
         }
         for (size_t i = 0; i < b->n_luns; i++) {
                 r = resolve_disk(c, &b->luns[i], &disks[i]);
@@ -1309,8 +1303,8 @@ int lio_export(struct lio_ctx *c, const struct lio_backend *b)
         }
         if (paths_init(c, b, &p) < 0) {
                 free(disks);
-                return fail(c, -ENAMETOOLONG, "target IQN '%s' makes a path too long",
-                            b->target_iqn);
+                return lio_fail(c, -ENAMETOOLONG, "target IQN '%s' makes a path too long",
+                                b->target_iqn);
         }
 
         r = skeleton_up(c, b, &j);
@@ -1318,8 +1312,8 @@ int lio_export(struct lio_ctx *c, const struct lio_backend *b)
                 r = remove_luns_from(c, b->target_iqn, (unsigned)b->n_luns,
                                      "is beyond the description's disks, unexported");
                 if (r < 0)
-                        fail_append(c, "cannot remove LUNs beyond the description's %zu disks",
-                                    b->n_luns);
+                        lio_fail_append(c, "cannot remove LUNs beyond the description's %zu disks",
+                                        b->n_luns);
         }
         for (size_t i = 0; r >= 0 && i < b->n_luns; i++)
                 r = lun_up(c, b, &p, &b->luns[i], &disks[i], &j);
@@ -1337,14 +1331,14 @@ int lio_unexport(struct lio_ctx *c, const char *target_iqn)
         int r;
 
         if (lio_available(c) < 0) {
-                report(c, "LIO is not loaded: nothing is exported");
+                lio_report(c, "LIO is not loaded: nothing is exported");
                 return 0;
         }
         r = remove_luns_from(c, target_iqn, 0, "unexported");
         if (r == 0)
-                report(c, "no LUN was exported");
+                lio_report(c, "no LUN was exported");
         if (r < 0 && c->error)
-                fail_append(c, "the disks of these LUNs may still be held");
+                lio_fail_append(c, "the disks of these LUNs may still be held");
         return r;
 }
 
@@ -1359,15 +1353,16 @@ int lio_target_down(struct lio_ctx *c, const char *target_iqn)
                 return r;
         if (lio_available(c) < 0)
                 return 0;
-        if (cfs_pathf(target, sizeof(target), "%s/iscsi/%s", root_of(c), target_iqn) < 0)
-                return fail(c, -ENAMETOOLONG, "target IQN '%s' makes a path too long", target_iqn);
+        if (cfs_pathf(target, sizeof(target), "%s/iscsi/%s", lio_root(c), target_iqn) < 0)
+                return lio_fail(c, -ENAMETOOLONG, "target IQN '%s' makes a path too long",
+                                target_iqn);
         if (!cfs_is_dir(target)) {
-                report(c, "target %s: not present", target_iqn);
+                lio_report(c, "target %s: not present", target_iqn);
                 return 0;
         }
         r = cfs_list(target, DT_DIR, &tpgs, &n_tpgs);
         if (r < 0)
-                return fail(c, r, "cannot list %s: %s", rel(c, target), strerror(-r));
+                return lio_fail(c, r, "cannot list %s: %s", lio_rel(c, target), strerror(-r));
         for (size_t i = 0; i < n_tpgs && r >= 0; i++) {
                 static const char *const kinds[] = {"acls", "np", "lun"};
                 static const char *const labels[] = {"acl", "portal", "lun"};
@@ -1380,10 +1375,11 @@ int lio_target_down(struct lio_ctx *c, const char *target_iqn)
                 if (cfs_pathf(path, sizeof(path), "%s/enable", tpg) >= 0 && cfs_is(path, "1")) {
                         r = cfs_write(path, "0", 1);
                         if (r < 0) {
-                                fail(c, r, "cannot disable %s: %s", rel(c, tpg), strerror(-r));
+                                lio_fail(c, r, "cannot disable %s: %s", lio_rel(c, tpg),
+                                         strerror(-r));
                                 break;
                         }
-                        report(c, "%s: disabled", tpgs[i]);
+                        lio_report(c, "%s: disabled", tpgs[i]);
                 }
                 for (size_t k = 0; k < ELEMENTSOF(kinds) && r >= 0; k++) {
                         char dir[PATH_MAX], **names = NULL;
@@ -1402,24 +1398,25 @@ int lio_target_down(struct lio_ctx *c, const char *target_iqn)
                                 else
                                         r = cfs_remove_links_dir(path);
                                 if (r < 0)
-                                        fail(c, r, "cannot remove %s: %s", rel(c, path),
-                                             strerror(-r));
+                                        lio_fail(c, r, "cannot remove %s: %s", lio_rel(c, path),
+                                                 strerror(-r));
                                 else
-                                        report(c, "%s %s: removed", labels[k], names[x]);
+                                        lio_report(c, "%s %s: removed", labels[k], names[x]);
                         }
                         cfs_strv_free(names, n);
                 }
                 if (r >= 0 && rmdir(tpg) < 0) {
                         r = -errno;
-                        fail(c, r, "cannot remove %s: %s", rel(c, tpg), strerror(-r));
+                        lio_fail(c, r, "cannot remove %s: %s", lio_rel(c, tpg), strerror(-r));
                 }
         }
         cfs_strv_free(tpgs, n_tpgs);
         if (r < 0)
                 return r;
         if (rmdir(target) < 0)
-                return fail(c, -errno, "cannot remove target %s: %s", target_iqn, strerror(errno));
-        report(c, "target %s: removed", target_iqn);
+                return lio_fail(c, -errno, "cannot remove target %s: %s", target_iqn,
+                                strerror(errno));
+        lio_report(c, "target %s: removed", target_iqn);
         return 0;
 }
 
@@ -1489,13 +1486,13 @@ static void read_lun_status(struct lio_ctx *c, const struct lio_backend *b, cons
         ls->present = cfs_is_dir(lp.hba) || cfs_is_dir(lp.tpg_lun) || cfs_is_dir(lp.mapped);
         ls->backstore = cfs_is_dir(lp.so);
         if (!ls->backstore)
-                lun_problem(ls, "no backstore %s", rel(c, lp.so));
+                lun_problem(ls, "no backstore %s", lio_rel(c, lp.so));
 
         if (ls->backstore) {
                 ls->enabled =
                     cfs_pathf(path, sizeof(path), "%s/enable", lp.so) >= 0 && cfs_is(path, "1");
                 if (!ls->enabled)
-                        lun_problem(ls, "backstore %s is not enabled", rel(c, lp.so));
+                        lun_problem(ls, "backstore %s is not enabled", lio_rel(c, lp.so));
         }
         if (ls->enabled) {
                 if (stat(l->device, &st) < 0)
@@ -1510,7 +1507,7 @@ static void read_lun_status(struct lio_ctx *c, const struct lio_backend *b, cons
                                             minor, l->device);
                 } else
                         lun_problem(ls, "cannot tell which device backstore %s holds",
-                                    rel(c, lp.so));
+                                    lio_rel(c, lp.so));
         }
         if (ls->backstore) {
                 ls->serial_matches =
@@ -1522,12 +1519,12 @@ static void read_lun_status(struct lio_ctx *c, const struct lio_backend *b, cons
         }
         ls->tpg_lun = cfs_link_state(lp.tpg_lun, lp.so_suffix, other, sizeof(other)) == 1;
         if (!ls->tpg_lun)
-                lun_problem(ls, "no tpg lun %s linked to the backstore", rel(c, lp.tpg_lun));
+                lun_problem(ls, "no tpg lun %s linked to the backstore", lio_rel(c, lp.tpg_lun));
         ls->mapped = cfs_link_state(lp.mapped, lp.tpg_suffix, other, sizeof(other)) == 1 &&
                      cfs_pathf(path, sizeof(path), "%s/write_protect", lp.mapped) >= 0 &&
                      !cfs_is(path, "1");
         if (!ls->mapped)
-                lun_problem(ls, "no writable mapped lun %s for the peer", rel(c, lp.mapped));
+                lun_problem(ls, "no writable mapped lun %s for the peer", lio_rel(c, lp.mapped));
         if (!ls->present)
                 ls->problem[0] = '\0';
 }
@@ -1569,12 +1566,12 @@ int lio_read_status(struct lio_ctx *c, const struct lio_backend *b, struct lio_s
         s.session = LIO_SESSION_UNKNOWN;
         s.available = lio_available(c) == 0;
         if (paths_init(c, b, &p) < 0)
-                return fail(c, -ENAMETOOLONG, "target IQN '%s' makes a path too long",
-                            b->target_iqn);
+                return lio_fail(c, -ENAMETOOLONG, "target IQN '%s' makes a path too long",
+                                b->target_iqn);
         if (b->n_luns > 0) {
                 s.luns = calloc(b->n_luns, sizeof(*s.luns));
                 if (!s.luns)
-                        return fail(c, -ENOMEM, "out of memory");
+                        return lio_fail(c, -ENOMEM, "out of memory");
         }
         s.n_luns = b->n_luns;
         for (size_t i = 0; i < b->n_luns; i++)
@@ -1641,7 +1638,7 @@ int lio_read_status(struct lio_ctx *c, const struct lio_backend *b, struct lio_s
         if (r >= 0)
                 r = collect_strays(p.acl, "lun_", NULL, b->n_luns, "mapped", &s.stray_luns,
                                    &s.n_stray_luns);
-        if (r >= 0 && cfs_pathf(path, sizeof(path), "%s/core", root_of(c)) >= 0) {
+        if (r >= 0 && cfs_pathf(path, sizeof(path), "%s/core", lio_root(c)) >= 0) {
                 char **hbas = NULL;
                 size_t n = 0;
 
@@ -1664,7 +1661,7 @@ int lio_read_status(struct lio_ctx *c, const struct lio_backend *b, struct lio_s
         }
         if (r < 0) {
                 lio_status_clear(&s);
-                return fail(c, r, "cannot read the backend's state: %s", strerror(-r));
+                return lio_fail(c, r, "cannot read the backend's state: %s", strerror(-r));
         }
         *ret = s;
         return 0;

@@ -123,6 +123,9 @@ int lio_lun_dir_number(const char *name, unsigned *ret);
  */
 int lio_unit_serial(const char *node, unsigned lun, char ret[LIO_SERIAL_SIZE]);
 
+/* The serial for any identity text, the same way: 0 or -EIO. */
+int lio_serial_of(const char *identity, char ret[LIO_SERIAL_SIZE]);
+
 /*
  * Why a secret cannot be a CHAP secret in LIO, or NULL when it can: LIO
  * keeps at most 255 bytes, treats a value starting with "NULL" as unset,

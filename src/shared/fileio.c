@@ -6,11 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "shared/fileio.h"
 #include "shared/macro.h"
+#include "shared/time-util.h"
 
 int read_full_file(const char *path, char **ret_data, size_t *ret_size)
 {
@@ -135,4 +139,29 @@ int write_file_atomic(const char *path, const void *data, size_t size, mode_t mo
 fail:
         (void)unlink(tmp);
         return r;
+}
+
+int lock_file_wait(const char *path, unsigned wait_ms, int *ret_fd)
+{
+        uint64_t deadline = now_ms() + wait_ms;
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+        if (fd < 0)
+                return -errno;
+        while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                struct timespec pause = {0, 100 * 1000 * 1000};
+                int r = -errno;
+
+                if (r != -EWOULDBLOCK && r != -EINTR) {
+                        close(fd);
+                        return r;
+                }
+                if (now_ms() >= deadline) {
+                        close(fd);
+                        return -EWOULDBLOCK;
+                }
+                nanosleep(&pause, NULL);
+        }
+        *ret_fd = fd;
+        return 0;
 }

@@ -24,3 +24,10 @@ int write_all(int fd, const void *data, size_t size);
  * file is removed. Returns 0 or -errno.
  */
 int write_file_atomic(const char *path, const void *data, size_t size, mode_t mode);
+
+/*
+ * Take an exclusive flock on path (created 0600 if missing), waiting at
+ * most wait_ms for another holder. Returns 0 with *ret_fd set (closing it
+ * releases the lock), -EWOULDBLOCK when the wait ran out, or -errno.
+ */
+int lock_file_wait(const char *path, unsigned wait_ms, int *ret_fd);
