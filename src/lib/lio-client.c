@@ -170,6 +170,16 @@ static int lun_number(const char *name, unsigned *ret)
         return lio_lun_dir_number(name, ret);
 }
 
+static int copy_name(char *buf, size_t size, const char *name)
+{
+        size_t n = strlen(name);
+
+        if (n >= size)
+                return -ENAMETOOLONG;
+        memcpy(buf, name, n + 1);
+        return 0;
+}
+
 /* The storage object a TPG LUN directory links to ("" when none): its name below the HBA. */
 static int lun_target_so(const char *lun_dir, char *hba, size_t hba_size, char *so, size_t so_size)
 {
@@ -196,11 +206,10 @@ static int lun_target_so(const char *lun_dir, char *hba, size_t hba_size, char *
         slash = strrchr(text, '/');
         if (!slash)
                 return -EINVAL;
-        snprintf(so, so_size, "%s", slash + 1);
+        r = copy_name(so, so_size, slash + 1);
         *slash = '\0';
         slash = strrchr(text, '/');
-        snprintf(hba, hba_size, "%s", slash ? slash + 1 : text);
-        return 0;
+        return r < 0 ? r : copy_name(hba, hba_size, slash ? slash + 1 : text);
 }
 
 /* Remove an ACL directory: its mapped LUNs, then itself. */
