@@ -43,6 +43,8 @@ static const struct command commands[] = {
      "export this node's disks to the peer over iSCSI (LIO)"},
     {"target", cmd_target, "target start|stop|status [OPTIONS]",
      "the client iSCSI targets: zvols as LUNs on the VLANs' VIPs (LIO)"},
+    {"probe", cmd_probe, "probe run|verify [OPTIONS]",
+     "on a client: prove a failover loses no acknowledged write"},
     {NULL, NULL, NULL, NULL},
     {"version", cmd_version, "version [--json]", "print the version"},
     {"help", cmd_help, "help", "print this help"},

@@ -11,6 +11,7 @@ int cmd_hostid(int argc, char **argv);
 int cmd_standby_guard(int argc, char **argv);
 int cmd_initiator(int argc, char **argv);
 int cmd_backend(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 /* The OCF resource agent ocf:hasan:backend (argv[0] "backend"); returns an OCF exit code. */
 int backend_personality(int argc, char **argv);
