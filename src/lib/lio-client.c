@@ -212,27 +212,6 @@ static int lun_target_so(const char *lun_dir, char *hba, size_t hba_size, char *
         return r < 0 ? r : copy_name(hba, hba_size, slash ? slash + 1 : text);
 }
 
-/* Remove an ACL directory: its mapped LUNs, then itself. */
-static int remove_acl(const char *acl)
-{
-        char **mapped = NULL;
-        size_t n = 0;
-        int r = cfs_list(acl, DT_DIR, &mapped, &n);
-
-        for (size_t i = 0; i < n && r >= 0; i++) {
-                char path[PATH_MAX];
-                if (strncmp(mapped[i], "lun_", 4) != 0)
-                        continue;
-                r = cfs_pathf(path, sizeof(path), "%s/%s", acl, mapped[i]);
-                if (r >= 0)
-                        r = cfs_remove_links_dir(path);
-        }
-        cfs_strv_free(mapped, n);
-        if (r < 0)
-                return r;
-        return rmdir(acl) < 0 && errno != ENOENT ? -errno : 0;
-}
-
 /* Remove every mapped LUN of the TPG's ACLs that points at lun_<N>. */
 static int unmap_lun(const char *tpg, unsigned lun)
 {
@@ -403,7 +382,7 @@ static int remove_unlisted(struct lio_ctx *c, const char *dir, const char *const
                         listed = strcmp(names[i], keep[k]) == 0;
                 if (listed || cfs_pathf(path, sizeof(path), "%s/%s", dir, names[i]) < 0)
                         continue;
-                r = acls ? remove_acl(path) : (rmdir(path) < 0 ? -errno : 0);
+                r = acls ? lio_remove_acl(path) : (rmdir(path) < 0 ? -errno : 0);
                 if (r < 0)
                         lio_fail(c, r, "cannot remove %s %s: %s", what, names[i], strerror(-r));
                 else
@@ -736,7 +715,7 @@ static int remove_tpg(const char *tpg)
                 for (size_t i = 0; i < n && r >= 0; i++) {
                         if (cfs_pathf(path, sizeof(path), "%s/%s", dir, names[i]) < 0)
                                 continue;
-                        r = k == 0   ? remove_acl(path)
+                        r = k == 0   ? lio_remove_acl(path)
                             : k == 1 ? cfs_remove_links_dir(path)
                                      : (rmdir(path) < 0 && errno != ENOENT ? -errno : 0);
                 }

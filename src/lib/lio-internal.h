@@ -20,3 +20,6 @@ void lio_fail_append(struct lio_ctx *c, const char *fmt, ...) _printf_(2, 3);
 
 /* One progress line to the context's report callback, if any. */
 void lio_report(struct lio_ctx *c, const char *fmt, ...) _printf_(2, 3);
+
+/* Remove an ACL directory: its mapped LUNs, then itself. 0 or -errno. */
+int lio_remove_acl(const char *acl);

@@ -848,8 +848,7 @@ static int check_secret(struct lio_ctx *c, const struct lio_secret *s, const cha
         return 0;
 }
 
-/* Remove a whole ACL directory: its mapped LUNs, then itself. */
-static int remove_acl(const char *acl)
+int lio_remove_acl(const char *acl)
 {
         char **mapped = NULL;
         size_t n = 0;
@@ -891,7 +890,7 @@ static int remove_strays(struct lio_ctx *c, const struct lio_backend *b, const s
                         if (strcmp(names[i], keep) == 0 ||
                             cfs_pathf(path, sizeof(path), "%s/%s", dir, names[i]) < 0)
                                 continue;
-                        r = k == 0 ? (rmdir(path) < 0 ? -errno : 0) : remove_acl(path);
+                        r = k == 0 ? (rmdir(path) < 0 ? -errno : 0) : lio_remove_acl(path);
                         if (r < 0) {
                                 lio_fail(c, r, "cannot remove stray %s %s: %s",
                                          k == 0 ? "portal" : "acl", names[i], strerror(-r));
@@ -1392,7 +1391,7 @@ int lio_target_down(struct lio_ctx *c, const char *target_iqn)
                                 if (cfs_pathf(path, sizeof(path), "%s/%s", dir, names[x]) < 0)
                                         continue;
                                 if (k == 0)
-                                        r = remove_acl(path);
+                                        r = lio_remove_acl(path);
                                 else if (k == 1)
                                         r = rmdir(path) < 0 ? -errno : 0;
                                 else
