@@ -103,3 +103,19 @@ const char *hasan_bin(void)
         const char *b = getenv("HASAN_BIN");
         return b ? b : "build/hasan";
 }
+
+int exec_hasan_v(const char *command, const char *arg, va_list ap, struct exec_result *ret)
+{
+        char *argv[EXEC_HASAN_MAX_ARGS + 3] = {(char *)hasan_bin()};
+        size_t n = 1;
+
+        if (command)
+                argv[n++] = (char *)command;
+        for (const char *a = arg; a; a = va_arg(ap, const char *)) {
+                if (n > EXEC_HASAN_MAX_ARGS + 1)
+                        return -E2BIG;
+                argv[n++] = (char *)a;
+        }
+        argv[n] = NULL;
+        return exec_capture(argv, NULL, ret);
+}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* What one run of a child process produced. */
@@ -20,3 +21,12 @@ void exec_result_clear(struct exec_result *r);
 
 /* The hasan binary under test ($HASAN_BIN). */
 const char *hasan_bin(void);
+
+#define EXEC_HASAN_MAX_ARGS 24
+
+/*
+ * Run "hasan [COMMAND] ARG..." (the arguments from arg on, up to a NULL;
+ * command may be NULL) and capture it as exec_capture() does. -E2BIG past
+ * EXEC_HASAN_MAX_ARGS arguments.
+ */
+int exec_hasan_v(const char *command, const char *arg, va_list ap, struct exec_result *ret);

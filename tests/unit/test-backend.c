@@ -104,17 +104,12 @@ static int teardown(void **state)
 /* Run "hasan backend ARGS..." (NULL-terminated). */
 static struct exec_result run(const char *arg, ...)
 {
-        char *argv[24] = {(char *)hasan_bin(), "backend"};
         struct exec_result r = {0};
         va_list ap;
-        int n = 2;
 
         va_start(ap, arg);
-        for (const char *a = arg; a && n < 23; a = va_arg(ap, const char *))
-                argv[n++] = (char *)a;
+        assert_int_equal(exec_hasan_v("backend", arg, ap, &r), 0);
         va_end(ap);
-        argv[n] = NULL;
-        assert_int_equal(exec_capture(argv, NULL, &r), 0);
         return r;
 }
 
