@@ -43,6 +43,8 @@ static const struct command commands[] = {
      "export this node's disks to the peer over iSCSI (LIO)"},
     {"target", cmd_target, "target start|stop|status [OPTIONS]",
      "the client iSCSI targets: zvols as LUNs on the VLANs' VIPs (LIO)"},
+    {"portblock", cmd_portblock, "portblock block|unblock|status IP PORTS",
+     "hold a VIP's service ports shut while the pool's services move (nftables)"},
     {"probe", cmd_probe, "probe run|verify [OPTIONS]",
      "on a client: prove a failover loses no acknowledged write"},
     {NULL, NULL, NULL, NULL},
@@ -69,6 +71,7 @@ static const struct personality personalities[] = {
     {"pool", pool_agent_personality},
     {"backend", backend_personality},
     {"lio-client", lio_client_personality},
+    {"portblock", portblock_personality},
 };
 
 static void usage(FILE *f)

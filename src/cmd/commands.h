@@ -29,6 +29,10 @@ int cmd_target(int argc, char **argv);
 
 /* The OCF resource agent ocf:hasan:lio-client (argv[0] "lio-client"); returns an OCF exit code. */
 int lio_client_personality(int argc, char **argv);
+int cmd_portblock(int argc, char **argv);
+
+/* The OCF resource agent ocf:hasan:portblock (argv[0] "portblock"); returns an OCF exit code. */
+int portblock_personality(int argc, char **argv);
 
 /* Paths the commands default to; tests and operators override them by option. */
 #define HASAN_CLUSTER_JSON HASAN_SYSCONFDIR "/cluster.json"

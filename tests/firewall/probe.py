@@ -2,16 +2,21 @@
 """Listeners and connection probes for tests/firewall/run.
 
   probe.py serve READY-FILE TCP-PORTS UDP-PORTS
-      listen on every address: accept and close TCP connections on each of
-      TCP-PORTS, echo datagrams on each of UDP-PORTS (comma-separated
-      lists); create READY-FILE once every socket is bound, then serve
-      until killed.
+      listen on every address: accept TCP connections on each of
+      TCP-PORTS and keep each open until its client closes it, echo
+      datagrams on each of UDP-PORTS (comma-separated lists); create
+      READY-FILE once every socket is bound, then serve until killed.
 
   probe.py probe TIMEOUT TARGET...
       try every TARGET at once, PROTO:ADDRESS:PORT[:SOURCE] (PROTO tcp or
       udp, SOURCE the local address to send from), each for at most
       TIMEOUT seconds; print "TARGET open" or "TARGET closed" per target,
       in the order given. A UDP target is open when it echoes.
+
+  probe.py hold TIMEOUT READY-FILE ADDRESS:PORT
+      connect over TCP, create READY-FILE, then wait at most TIMEOUT
+      seconds for the server's side to end the connection; print "reset"
+      (a TCP reset), "closed" (an orderly close) or "open" (neither came).
 """
 import socket
 import sys
@@ -31,10 +36,18 @@ def serve(ready, tcp_ports, udp_ports):
         s.bind(("0.0.0.0", port))
         socks.append(("udp", s))
 
+    def hold_conn(conn):
+        try:
+            while conn.recv(4096):
+                pass
+        except OSError:
+            pass
+        conn.close()
+
     def tcp_loop(s):
         while True:
             conn, _ = s.accept()
-            conn.close()
+            threading.Thread(target=hold_conn, args=(conn,), daemon=True).start()
 
     def udp_loop(s):
         while True:
@@ -89,6 +102,22 @@ def probe(timeout, targets):
         print(f"{target} {state}")
 
 
+def hold(timeout, ready, target):
+    address, port = target.rsplit(":", 1)
+    s = socket.create_connection((address, int(port)), timeout=5)
+    with open(ready, "w") as f:
+        f.write("connected\n")
+    s.settimeout(timeout)
+    try:
+        state = "closed" if s.recv(4096) == b"" else "open"
+    except ConnectionResetError:
+        state = "reset"
+    except socket.timeout:
+        state = "open"
+    s.close()
+    print(state)
+
+
 def ports(text):
     return [int(p) for p in text.split(",") if p]
 
@@ -96,6 +125,8 @@ def ports(text):
 def main():
     if len(sys.argv) >= 2 and sys.argv[1] == "serve" and len(sys.argv) == 5:
         serve(sys.argv[2], ports(sys.argv[3]), ports(sys.argv[4]))
+    elif len(sys.argv) == 5 and sys.argv[1] == "hold":
+        hold(float(sys.argv[2]), sys.argv[3], sys.argv[4])
     elif len(sys.argv) >= 4 and sys.argv[1] == "probe":
         probe(float(sys.argv[2]), sys.argv[3:])
     else:
