@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +25,7 @@
 #include "lib/cred.h"
 #include "lib/lio.h"
 #include "shared/spawn.h"
+#include "tmpdir-util.h"
 
 #define OCF_DTD "/usr/share/resource-agents/ra-api-1.dtd"
 #define NO_LIO "/nonexistent/target"
@@ -33,18 +33,13 @@
 #define MUTUAL_SECRET "Mutual-Secret-A2"
 
 struct fixture {
-        char dir[256];
+        char *dir;
         char good[4096];
         char broken[4096];
         char store[512];
         char key[512];
         char agent[512]; /* a "backend" symlink to the binary */
 };
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        return remove(path);
-}
 
 static void write_store(const struct fixture *f, const char *secret, const char *mutual)
 {
@@ -72,8 +67,8 @@ static int setup(void **state)
         int fd;
 
         assert_non_null(f);
-        strcpy(f->dir, "/tmp/hasan-test-backend.XXXXXX");
-        assert_non_null(mkdtemp(f->dir));
+        f->dir = test_tmpdir_new("backend");
+        assert_non_null(f->dir);
         snprintf(f->good, sizeof(f->good), "%s/spec/good.json",
                  fixtures ? fixtures : "tests/fixtures");
         snprintf(f->broken, sizeof(f->broken), "%s/spec/broken.json",
@@ -96,7 +91,7 @@ static int teardown(void **state)
 {
         struct fixture *f = *state;
 
-        nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        test_tmpdir_remove(f->dir);
         free(f);
         return 0;
 }

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,24 +23,24 @@
 #include "lib/blockdev.h"
 #include "shared/macro.h"
 #include "shared/spawn.h"
+#include "tmpdir-util.h"
 
 #define IMAGE_SIZE (16u * 1024u * 1024u)
 
-static char dir[] = "/tmp/hasan-test-blockdev.XXXXXX";
+static char *dir;
 
 static int setup(void **state)
 {
-        return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-        return remove(path) < 0 ? -1 : 0;
+        dir = test_tmpdir_new("blockdev");
+        return dir ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-        return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+        int r = test_tmpdir_remove(dir);
+
+        dir = NULL;
+        return r;
 }
 
 /* A fresh zero-filled image called name in the test directory. */

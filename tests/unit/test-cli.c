@@ -6,7 +6,6 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "exec-util.h"
+#include "tmpdir-util.h"
 
 static char fixture_good[4096], fixture_broken[4096];
 
@@ -289,22 +289,17 @@ static void test_hostid(void **state)
  * call: they answer discovery's questions (no such pool, none to import)
  * and would record any create, export or destroy.
  */
-static char fake_dir[] = "/tmp/hasan-test-cli-pool.XXXXXX";
+static char *fake_dir;
 static char fake_calls[256];
 static char *saved_path;
-
-static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-        return remove(path) < 0 ? -1 : 0;
-}
 
 static int setup_fake_zfs(void **state)
 {
         static const char *const tools[] = {"zpool", "zfs"};
         char path[512], *newpath = NULL;
 
-        snprintf(fake_dir, sizeof(fake_dir), "/tmp/hasan-test-cli-pool.XXXXXX");
-        if (!mkdtemp(fake_dir))
+        fake_dir = test_tmpdir_new("cli-pool");
+        if (!fake_dir)
                 return -1;
         snprintf(fake_calls, sizeof(fake_calls), "%s/calls", fake_dir);
         for (size_t i = 0; i < 2; i++) {
@@ -338,11 +333,15 @@ static int setup_fake_zfs(void **state)
 
 static int teardown_fake_zfs(void **state)
 {
+        int r;
+
         if (saved_path)
                 setenv("PATH", saved_path, 1);
         free(saved_path);
         saved_path = NULL;
-        return nftw(fake_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+        r = test_tmpdir_remove(fake_dir);
+        fake_dir = NULL;
+        return r;
 }
 
 /* What the stand-ins were asked, "" when nothing. */

@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -35,9 +34,10 @@
 #include "exec-util.h"
 #include "lib/cred.h"
 #include "shared/fileio.h"
+#include "tmpdir-util.h"
 
 struct fixture {
-        char dir[PATH_MAX];
+        char *dir;
         char store[PATH_MAX + 32];
         char key[PATH_MAX + 32];
         char key_hex[CRED_KEY_HEX_SIZE + 1];
@@ -68,8 +68,8 @@ static int setup(void **state)
         char key_text[CRED_KEY_HEX_SIZE + 2];
 
         assert_non_null(f);
-        strcpy(f->dir, "/tmp/hasan-test-cred.XXXXXX");
-        assert_non_null(mkdtemp(f->dir));
+        f->dir = test_tmpdir_new("cred");
+        assert_non_null(f->dir);
         snprintf(f->store, sizeof(f->store), "%s/credentials", f->dir);
         snprintf(f->key, sizeof(f->key), "%s/credentials.key", f->dir);
         random_key(f->key_raw, f->key_hex);
@@ -79,17 +79,12 @@ static int setup(void **state)
         return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-        return remove(path);
-}
-
 static int teardown(void **state)
 {
         struct fixture *f = *state;
 
         chmod(f->dir, 0700);
-        nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        test_tmpdir_remove(f->dir);
         free(f);
         return 0;
 }

@@ -8,7 +8,6 @@
  * behaviour is exercised in the lab (lab/scenarios/clients).
  */
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,24 +24,14 @@
 #include "lib/lunmap.h"
 #include "shared/macro.h"
 #include "spec-util.h"
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        return remove(path);
-}
+#include "tmpdir-util.h"
 
 static char *make_tmpdir(void)
 {
-        char *dir = strdup("/tmp/hasan-test-lio-client.XXXXXX");
+        char *dir = test_tmpdir_new("lio-client");
 
-        assert_non_null(mkdtemp(dir));
+        assert_non_null(dir);
         return dir;
-}
-
-static void remove_tree(char *dir)
-{
-        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-        free(dir);
 }
 
 _printf_(1, 2) static void mkdirf(const char *fmt, ...)
@@ -211,7 +200,7 @@ static void test_lunmap_file(void **state)
         assert_int_equal(luns[1], 0);
         lunmap_clear(&m);
         lunmap_clear(&back);
-        remove_tree(dir);
+        test_tmpdir_remove(dir);
 }
 
 static void test_lunmap_refusals(void **state)
@@ -316,7 +305,7 @@ static void test_check(void **state)
 
         lio_client_free(cl);
         spec_free(s);
-        remove_tree(root);
+        test_tmpdir_remove(root);
 }
 
 /* Backstores left without a target are not "stopped": stop must run again. */
@@ -336,7 +325,7 @@ static void test_check_leftover_backstore(void **state)
         free(problem);
         lio_client_free(cl);
         spec_free(s);
-        remove_tree(root);
+        test_tmpdir_remove(root);
 }
 
 /*
@@ -374,7 +363,7 @@ static void test_up_rolls_back(void **state)
         lio_ctx_clear(&c);
         lio_client_free(cl);
         spec_free(s);
-        remove_tree(root);
+        test_tmpdir_remove(root);
 }
 
 static void test_down_nothing(void **state)
@@ -385,7 +374,7 @@ static void test_down_nothing(void **state)
         /* No target and no HBA: nothing to remove is success. */
         assert_int_equal(lio_client_down(&c, NULL), 0);
         lio_ctx_clear(&c);
-        remove_tree(root);
+        test_tmpdir_remove(root);
 }
 
 int main(void)

@@ -9,7 +9,6 @@
  * that a failed call removes what it created.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +24,7 @@
 #include "lib/lio.h"
 #include "lib/spec.h"
 #include "spec-util.h"
+#include "tmpdir-util.h"
 
 static struct lio_backend *backend_of(struct spec *s, const char *node)
 {
@@ -47,23 +47,12 @@ static void collect(void *userdata, const char *line)
         snprintf(l->buf + n, sizeof(l->buf) - n, "%s\n", line);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        return remove(path);
-}
-
 static char *make_tmpdir(void)
 {
-        char *dir = strdup("/tmp/hasan-test-lio.XXXXXX");
+        char *dir = test_tmpdir_new("lio");
 
-        assert_non_null(mkdtemp(dir));
+        assert_non_null(dir);
         return dir;
-}
-
-static void remove_tree(char *dir)
-{
-        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-        free(dir);
 }
 
 static bool dir_is_empty(const char *dir)
@@ -371,7 +360,7 @@ static void test_pool_imported(void **state)
         assert_int_equal(lio_pool_imported(&c, ""), -EINVAL);
         c.zfs_kstat = "/nonexistent/kstat";
         assert_int_equal(lio_pool_imported(&c, "san-pool"), 0);
-        remove_tree(dir);
+        test_tmpdir_remove(dir);
 }
 
 static void test_without_lio(void **state)
@@ -450,8 +439,8 @@ static void test_export_refusals_change_nothing(void **state)
         assert_true(dir_is_empty(root));
 
         lio_ctx_clear(&c);
-        remove_tree(root);
-        remove_tree(kstat);
+        test_tmpdir_remove(root);
+        test_tmpdir_remove(kstat);
         lio_backend_free(b);
         spec_free(s);
 }
@@ -490,7 +479,7 @@ static void test_failed_call_rolls_back(void **state)
         assert_int_equal(stat(path, &st), 0);
 
         lio_ctx_clear(&c);
-        remove_tree(root);
+        test_tmpdir_remove(root);
         lio_backend_free(b);
         spec_free(s);
 }

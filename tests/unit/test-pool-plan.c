@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +24,7 @@
 #include "lib/pool-plan.h"
 #include "lib/spec.h"
 #include "spec-util.h"
+#include "tmpdir-util.h"
 #include "shared/macro.h"
 #include "shared/parse.h"
 #include "shared/quote.h"
@@ -1052,13 +1052,8 @@ static void test_json(void **state)
 
 /* ---- discovery on regular files, with a stand-in zpool ------------------------------------- */
 
-static char dir[] = "/tmp/hasan-test-pool-plan.XXXXXX";
+static char *dir;
 static char *saved_path;
-
-static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-        return remove(path) < 0 ? -1 : 0;
-}
 
 static void write_file(const char *path, const void *data, size_t size, mode_t mode)
 {
@@ -1078,7 +1073,8 @@ static int setup_discovery(void **state)
         char *script = NULL, *path = NULL, *bin = NULL, *newpath = NULL;
         int k;
 
-        if (!mkdtemp(dir))
+        dir = test_tmpdir_new("pool-plan");
+        if (!dir)
                 return -1;
         k = asprintf(&bin, "%s/bin", dir);
         if (k < 0 || mkdir(bin, 0755) < 0)
@@ -1109,10 +1105,14 @@ static int setup_discovery(void **state)
 
 static int teardown_discovery(void **state)
 {
+        int r;
+
         if (saved_path)
                 setenv("PATH", saved_path, 1);
         free(saved_path);
-        return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+        r = test_tmpdir_remove(dir);
+        dir = NULL;
+        return r;
 }
 
 static char *in_dir(const char *fmt, ...) _printf_(1, 2);

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <linux/loop.h>
 #include <setjmp.h>
@@ -30,22 +29,22 @@
 
 #include "exec-util.h"
 #include "lib/probe-record.h"
+#include "tmpdir-util.h"
 
-static char dir[] = "/tmp/hasan-test-probe.XXXXXX";
+static char *dir;
 
 static int setup(void **state)
 {
-        return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-        return remove(path) < 0 ? -1 : 0;
+        dir = test_tmpdir_new("probe");
+        return dir ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-        return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+        int r = test_tmpdir_remove(dir);
+
+        dir = NULL;
+        return r;
 }
 
 /* A fresh directory dir/name; returns its path (free it). */
