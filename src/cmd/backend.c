@@ -47,6 +47,7 @@
 
 #include "config.h"
 #include "cmd/commands.h"
+#include "cmd/lio-run.h"
 #include "lib/cred.h"
 #include "lib/layout.h"
 #include "lib/lio.h"
@@ -55,14 +56,12 @@
 #include "shared/log.h"
 #include "shared/macro.h"
 #include "shared/ocf.h"
-#include "shared/spawn.h"
 #include "shared/verbs.h"
 #include "shared/time-util.h"
 
 /* Serializes the runs that change configfs (boot unit, Pacemaker, an operator). */
 #define BACKEND_LOCK "/run/hasan-backend.lock"
 #define BACKEND_LOCK_WAIT_MS 20000u
-#define MODPROBE_TIMEOUT_MS 15000u
 
 /* Exit codes of "hasan backend status". */
 enum {
@@ -94,44 +93,22 @@ enum load_error {
 
 struct backend_run {
         const struct backend_options *opt;
-        struct spec *spec;
+        struct lio_run base; /* the description, the credentials, configfs, the lock */
         const struct spec_node *node;
         struct lio_backend *b;
-        struct cred_key *key;
-        struct cred_store *store;
-        struct lio_ctx lio;
-        int lock_fd;
 };
-
-static void report_line(void *userdata, const char *line)
-{
-        const struct backend_options *o = userdata;
-
-        if (o->ocf)
-                log_info("%s", line);
-        else
-                printf("%s\n", line);
-}
 
 static void run_init(struct backend_run *run, const struct backend_options *o)
 {
-        *run = (struct backend_run){
-            .opt = o,
-            .lio = {.root = o->configfs, .report = report_line, .userdata = (void *)o},
-            .lock_fd = -1,
-        };
+        *run = (struct backend_run){.opt = o};
+        lio_run_init(&run->base, o->configfs, o->ocf, o->json);
 }
 
 static void run_done(struct backend_run *run)
 {
-        if (run->lock_fd >= 0)
-                close(run->lock_fd);
-        lio_ctx_clear(&run->lio);
         lio_backend_free(run->b);
-        cred_store_free(run->store);
-        cred_key_free(run->key);
-        spec_free(run->spec);
-        *run = (struct backend_run){.lock_fd = -1};
+        lio_run_done(&run->base);
+        *run = (struct backend_run){.base = {.lock_fd = -1}};
 }
 
 /* Load the description and build this node's backend. Logs why it failed. */
@@ -141,7 +118,7 @@ static enum load_error run_load(struct backend_run *run, const char *verb, bool 
         struct spec_problems problems = {0};
         int r;
 
-        r = spec_load_file(o->config, &run->spec, &problems);
+        r = spec_load_file(o->config, &run->base.spec, &problems);
         if (r < 0) {
                 log_error_errno(r, "cannot %s: cannot read cluster description '%s'", verb,
                                 o->config);
@@ -155,7 +132,7 @@ static enum load_error run_load(struct backend_run *run, const char *verb, bool 
                 spec_problems_clear(&problems);
                 return LOAD_INVALID;
         }
-        r = layout_local_node(run->spec, o->node, &run->node);
+        r = layout_local_node(run->base.spec, o->node, &run->node);
         if (r == -ENOENT || r == -EMEDIUMTYPE) {
                 char host[256] = "";
 
@@ -180,7 +157,7 @@ static enum load_error run_load(struct backend_run *run, const char *verb, bool 
                 log_error_errno(r, "cannot %s: cannot tell this host's name", verb);
                 return LOAD_UNKNOWN_NODE;
         }
-        r = lio_backend_from_spec(run->spec, run->node, &run->b);
+        r = lio_backend_from_spec(run->base.spec, run->node, &run->b);
         if (r == -ENOMEM) {
                 log_error("cannot %s: out of memory", verb);
                 return LOAD_NO_MEMORY;
@@ -206,24 +183,15 @@ static int run_load_secrets(struct backend_run *run, const char *verb)
         struct lio_secret *secrets[] = {&run->b->password, &run->b->password_mutual};
         int r;
 
-        r = cred_key_load(o->cred_key, &run->key);
-        if (r < 0) {
-                log_error("cannot %s: cannot read key file '%s': %s", verb, o->cred_key,
-                          cred_strerror(r));
-                return -ENOKEY;
-        }
-        r = cred_store_load(o->cred_store, run->key, &run->store);
-        if (r < 0) {
-                log_error("cannot %s: cannot read credential store '%s': %s", verb, o->cred_store,
-                          cred_strerror(r));
-                return -ENOKEY;
-        }
+        r = lio_run_load_store(&run->base, o->cred_key, o->cred_store, verb);
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < ELEMENTSOF(names); i++) {
                 const uint8_t *data;
                 const char *why;
                 size_t size;
 
-                r = cred_store_get(run->store, names[i], &data, &size);
+                r = cred_store_get(run->base.store, names[i], &data, &size);
                 if (r < 0) {
                         log_error("cannot %s: credential '%s' (the %sCHAP secret of node '%s') "
                                   "is not in '%s'; store it with: hasan cred set %s",
@@ -245,29 +213,15 @@ static int run_load_secrets(struct backend_run *run, const char *verb)
 /* Make sure LIO's configfs tree exists, trying modprobe once for the real one. */
 static int run_ensure_lio(struct backend_run *run, const char *verb)
 {
-        char *argv[] = {"modprobe", "-a", "target_core_mod", "iscsi_target_mod", NULL};
-        struct spawn_options opts = {.timeout_ms = MODPROBE_TIMEOUT_MS};
-        struct spawn_result res = {0};
-        char how[64], line[256] = "";
-        int r;
+        char *modules[] = {"target_core_mod", "iscsi_target_mod", NULL};
+        char line[256] = "";
 
-        if (lio_available(&run->lio) == 0)
+        if (lio_available(&run->base.lio) == 0)
                 return 0;
         if (!run->opt->configfs) {
-                r = spawn_run(argv, &opts, &res);
-                if (r < 0 && r != -ETIMEDOUT)
-                        snprintf(line, sizeof(line), "cannot run modprobe: %s", strerror(-r));
-                else if (!spawn_result_success(&res)) {
-                        char first[192];
-                        spawn_result_first_line(&res, first, sizeof(first));
-                        snprintf(line, sizeof(line), "modprobe %s%s%s",
-                                 spawn_result_describe(&res, how, sizeof(how)),
-                                 first[0] ? ": " : "", first);
-                }
-                spawn_result_clear(&res);
-                if (lio_available(&run->lio) == 0) {
-                        report_line((void *)run->opt,
-                                    "loaded target_core_mod and iscsi_target_mod");
+                (void)lio_run_modprobe(modules, line, sizeof(line));
+                if (lio_available(&run->base.lio) == 0) {
+                        lio_run_report(&run->base, "loaded target_core_mod and iscsi_target_mod");
                         return 0;
                 }
         }
@@ -285,7 +239,7 @@ static int run_lock(struct backend_run *run, const char *verb)
 
         if (run->opt->configfs)
                 return 0; /* a test directory, not the kernel's tree */
-        r = lock_file_wait(BACKEND_LOCK, BACKEND_LOCK_WAIT_MS, &run->lock_fd);
+        r = lock_file_wait(BACKEND_LOCK, BACKEND_LOCK_WAIT_MS, &run->base.lock_fd);
         if (r == -EWOULDBLOCK)
                 log_error("cannot %s: another 'hasan backend' run has held %s for %u s", verb,
                           BACKEND_LOCK, BACKEND_LOCK_WAIT_MS / 1000);
@@ -307,10 +261,10 @@ static int do_target_up(struct backend_run *run)
                 r = run_lock(run, verb);
         if (r < 0)
                 return r;
-        r = lio_target_up(&run->lio, run->b);
+        r = lio_target_up(&run->base.lio, run->b);
         if (r < 0)
                 log_error("cannot set up the backend target of '%s': %s", run->node->name,
-                          run->lio.error ? run->lio.error : strerror(-r));
+                          run->base.lio.error ? run->base.lio.error : strerror(-r));
         return r;
 }
 
@@ -325,10 +279,10 @@ static int do_start(struct backend_run *run)
                 r = run_lock(run, verb);
         if (r < 0)
                 return r;
-        r = lio_export(&run->lio, run->b);
+        r = lio_export(&run->base.lio, run->b);
         if (r < 0) {
                 log_error("cannot export the backend disks of '%s': %s", run->node->name,
-                          run->lio.error ? run->lio.error : strerror(-r));
+                          run->base.lio.error ? run->base.lio.error : strerror(-r));
                 return r;
         }
         if (run->opt->ocf)
@@ -346,18 +300,18 @@ static int do_stop(struct backend_run *run, const char *target_iqn)
         const char *verb = "unexport the backend disks";
         int r;
 
-        if (lio_available(&run->lio) < 0) {
-                report_line((void *)run->opt, "LIO is not loaded: nothing is exported");
+        if (lio_available(&run->base.lio) < 0) {
+                lio_run_report(&run->base, "LIO is not loaded: nothing is exported");
                 return 0;
         }
         r = run_lock(run, verb);
         if (r < 0)
                 return r;
-        r = lio_unexport(&run->lio, target_iqn);
+        r = lio_unexport(&run->base.lio, target_iqn);
         if (r < 0) {
                 log_error("cannot unexport the backend disks%s%s: %s", run->node ? " of " : "",
                           run->node ? run->node->name : "",
-                          run->lio.error ? run->lio.error : strerror(-r));
+                          run->base.lio.error ? run->base.lio.error : strerror(-r));
                 return r;
         }
         return 0;
@@ -451,12 +405,13 @@ static int verb_target(int argc, char **argv)
                 return EXIT_FAIL;
         }
         if (arg.down) {
-                r = lio_available(&run.lio) < 0 ? 0 : run_lock(&run, "remove the backend target");
+                r = lio_available(&run.base.lio) < 0 ? 0
+                                                     : run_lock(&run, "remove the backend target");
                 if (r >= 0) {
-                        r = lio_target_down(&run.lio, run.b->target_iqn);
+                        r = lio_target_down(&run.base.lio, run.b->target_iqn);
                         if (r < 0)
                                 log_error("cannot remove the backend target of '%s': %s",
-                                          run.node->name, run.lio.error);
+                                          run.node->name, run.base.lio.error);
                 }
         } else
                 r = do_target_up(&run);
@@ -511,7 +466,7 @@ static void print_status_text(const struct backend_run *run, const struct lio_st
         printf("backend of %s: %s\n", b->node, lio_export_to_string(lio_status_export(s)));
         if (!s->available) {
                 printf("LIO: not available (%s does not exist)\n",
-                       run->lio.root ? run->lio.root : LIO_ROOT_DEFAULT);
+                       run->base.lio.root ? run->base.lio.root : LIO_ROOT_DEFAULT);
                 return;
         }
         printf("target %s: %s", b->target_iqn, s->target ? "present" : "missing");
@@ -639,9 +594,9 @@ static int verb_status(int argc, char **argv)
                 run_done(&run);
                 return EXIT_FAIL;
         }
-        if (lio_read_status(&run.lio, run.b, &s) < 0) {
+        if (lio_read_status(&run.base.lio, run.b, &s) < 0) {
                 log_error("cannot read the backend status of '%s': %s", run.node->name,
-                          run.lio.error);
+                          run.base.lio.error);
                 run_done(&run);
                 return EXIT_FAIL;
         }
@@ -887,8 +842,8 @@ static enum ocf_exit ocf_monitor(const struct ocf_agent *a)
                 run_done(&run);
                 return ocf_is_probe() ? OCF_NOT_RUNNING : ocf_load_exit(e, o.node != NULL);
         }
-        if (lio_read_status(&run.lio, run.b, &s) < 0) {
-                log_error("cannot read the backend status: %s", run.lio.error);
+        if (lio_read_status(&run.base.lio, run.b, &s) < 0) {
+                log_error("cannot read the backend status: %s", run.base.lio.error);
                 run_done(&run);
                 return OCF_ERR_GENERIC;
         }

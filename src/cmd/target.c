@@ -38,6 +38,7 @@
 
 #include "config.h"
 #include "cmd/commands.h"
+#include "cmd/lio-run.h"
 #include "lib/cred.h"
 #include "lib/lio-client.h"
 #include "lib/lio.h"
@@ -75,50 +76,28 @@ struct target_options {
 
 struct target_run {
         const struct target_options *opt;
-        struct spec *spec;
+        struct lio_run base; /* the description, the credentials, configfs, the lock */
         struct lio_client *cl;
-        struct cred_key *key;
-        struct cred_store *store;
-        struct lio_ctx lio;
-        int lock_fd;
 };
-
-static void report_line(void *userdata, const char *line)
-{
-        const struct target_options *o = userdata;
-
-        if (o->ocf)
-                log_info("%s", line);
-        else if (!o->json)
-                printf("%s\n", line);
-}
 
 static void run_init(struct target_run *run, const struct target_options *o)
 {
-        *run = (struct target_run){
-            .opt = o,
-            .lio = {.root = o->configfs, .report = report_line, .userdata = (void *)o},
-            .lock_fd = -1,
-        };
+        *run = (struct target_run){.opt = o};
+        lio_run_init(&run->base, o->configfs, o->ocf, o->json);
 }
 
 static void run_done(struct target_run *run)
 {
-        if (run->lock_fd >= 0)
-                close(run->lock_fd);
-        lio_ctx_clear(&run->lio);
         lio_client_free(run->cl);
-        cred_store_free(run->store);
-        cred_key_free(run->key);
-        spec_free(run->spec);
-        *run = (struct target_run){.lock_fd = -1};
+        lio_run_done(&run->base);
+        *run = (struct target_run){.base = {.lock_fd = -1}};
 }
 
 /* Load the description and the TPGs it asks for. -EINVAL: invalid; -ENOENT: unreadable. */
 static int run_load(struct target_run *run, const char *verb)
 {
         struct spec_problems problems = {0};
-        int r = spec_load_file(run->opt->config, &run->spec, &problems);
+        int r = spec_load_file(run->opt->config, &run->base.spec, &problems);
 
         if (r < 0)
                 return log_error_errno(r == -ENOMEM ? r : -ENOENT,
@@ -132,7 +111,7 @@ static int run_load(struct target_run *run, const char *verb)
                 spec_problems_clear(&problems);
                 return -EINVAL;
         }
-        r = lio_client_from_spec(run->spec, &run->cl);
+        r = lio_client_from_spec(run->base.spec, &run->cl);
         if (r < 0)
                 return log_error_errno(r, "cannot %s", verb);
         return 0;
@@ -148,7 +127,7 @@ static int load_secret(struct target_run *run, const char *name, const char *wha
 
         if (!name)
                 return 0;
-        if (cred_store_get(run->store, name, &data, &size) < 0) {
+        if (cred_store_get(run->base.store, name, &data, &size) < 0) {
                 log_error("credential '%s' (%s) is not in '%s'; store it with: hasan cred set %s",
                           name, what, run->opt->cred_store, name);
                 return -ENOKEY;
@@ -165,19 +144,8 @@ static int load_secret(struct target_run *run, const char *name, const char *wha
 /* Every CHAP secret the TPGs need, borrowed from the store. Any failure is -ENOKEY. */
 static int run_load_secrets(struct target_run *run, const char *verb)
 {
-        int r = cred_key_load(run->opt->cred_key, &run->key);
+        int r = lio_run_load_store(&run->base, run->opt->cred_key, run->opt->cred_store, verb);
 
-        if (r < 0) {
-                log_error("cannot %s: cannot read key file '%s': %s", verb, run->opt->cred_key,
-                          cred_strerror(r));
-                return -ENOKEY;
-        }
-        r = cred_store_load(run->opt->cred_store, run->key, &run->store);
-        if (r < 0) {
-                log_error("cannot %s: cannot read credential store '%s': %s", verb,
-                          run->opt->cred_store, cred_strerror(r));
-                return -ENOKEY;
-        }
         for (size_t i = 0; i < run->cl->n_tpgs && r >= 0; i++) {
                 struct lio_client_tpg *t = &run->cl->tpgs[i];
                 char what[256];
@@ -322,7 +290,7 @@ static int tpg_add_zvols(struct target_run *run, struct lio_client_tpg *t)
                 if (r < 0)
                         log_error_errno(r, "cannot save the LUN map '%s'", map_path);
                 else
-                        report_line((void *)run->opt, "LUN map: new zvols numbered and saved");
+                        lio_run_report(&run->base, "LUN map: new zvols numbered and saved");
         } else if (r < 0)
                 log_error_errno(r, "cannot number the zvols of '%s'", dataset);
         lunmap_clear(&map);
@@ -359,7 +327,7 @@ static int run_lock(struct target_run *run, const char *verb)
         if (run->opt->configfs)
                 return 0; /* a test directory, not the kernel's tree */
         (void)mkdir("/run/hasan", 0755);
-        r = lock_file_wait(TARGET_LOCK, TARGET_LOCK_WAIT_MS, &run->lock_fd);
+        r = lock_file_wait(TARGET_LOCK, TARGET_LOCK_WAIT_MS, &run->base.lock_fd);
         if (r < 0)
                 log_error_errno(r, "cannot %s: cannot lock '%s'", verb, TARGET_LOCK);
         return r;
@@ -367,16 +335,13 @@ static int run_lock(struct target_run *run, const char *verb)
 
 static int ensure_lio(struct target_run *run, const char *verb)
 {
-        char *argv[] = {"modprobe",           "-a", "target_core_mod", "iscsi_target_mod",
-                        "target_core_iblock", NULL};
-        struct spawn_options o = {.timeout_ms = 15000};
-        struct spawn_result res = {0};
+        char *modules[] = {"target_core_mod", "iscsi_target_mod", "target_core_iblock", NULL};
 
-        if (lio_available(&run->lio) == 0)
+        if (lio_available(&run->base.lio) == 0)
                 return 0;
-        if (!run->opt->configfs && spawn_run(argv, &o, &res) >= 0)
-                spawn_result_clear(&res);
-        if (lio_available(&run->lio) == 0)
+        if (!run->opt->configfs)
+                (void)lio_run_modprobe(modules, NULL, 0);
+        if (lio_available(&run->base.lio) == 0)
                 return 0;
         log_error("cannot %s: LIO is not available: load target_core_mod and iscsi_target_mod "
                   "and mount configfs (%s does not exist)",
@@ -401,9 +366,10 @@ static int do_start(struct target_run *run)
         }
         if (r < 0)
                 return r;
-        r = lio_client_up(&run->lio, run->cl);
+        r = lio_client_up(&run->base.lio, run->cl);
         if (r < 0) {
-                log_error("cannot %s: %s", verb, run->lio.error ? run->lio.error : strerror(-r));
+                log_error("cannot %s: %s", verb,
+                          run->base.lio.error ? run->base.lio.error : strerror(-r));
                 return r;
         }
         if (run->opt->ocf)
@@ -422,16 +388,17 @@ static int do_stop(struct target_run *run)
         const char *verb = "stop the client targets";
         int r;
 
-        if (lio_available(&run->lio) < 0) {
-                report_line((void *)run->opt, "LIO is not loaded: no client target exists");
+        if (lio_available(&run->base.lio) < 0) {
+                lio_run_report(&run->base, "LIO is not loaded: no client target exists");
                 return 0;
         }
         r = run_lock(run, verb);
         if (r < 0)
                 return r;
-        r = lio_client_down(&run->lio, run->cl);
+        r = lio_client_down(&run->base.lio, run->cl);
         if (r < 0) {
-                log_error("cannot %s: %s", verb, run->lio.error ? run->lio.error : strerror(-r));
+                log_error("cannot %s: %s", verb,
+                          run->base.lio.error ? run->base.lio.error : strerror(-r));
                 return r;
         }
         if (!run->opt->ocf && !run->opt->json)
@@ -557,7 +524,7 @@ static int stop_op(struct target_run *run)
 static int status_op(struct target_run *run)
 {
         _cleanup_free_ char *problem = NULL;
-        enum lio_client_state s = lio_client_check(&run->lio, run->cl, &problem);
+        enum lio_client_state s = lio_client_check(&run->base.lio, run->cl, &problem);
 
         if (run->opt->json) {
                 struct json_object *o = json_object_new_object();
@@ -685,7 +652,7 @@ static enum ocf_exit ocf_monitor(const struct ocf_agent *a)
                 return ocf_is_probe() ? OCF_NOT_RUNNING
                                       : (r == -EINVAL ? OCF_ERR_CONFIGURED : OCF_ERR_INSTALLED);
         }
-        s = lio_client_check(&run.lio, run.cl, &problem);
+        s = lio_client_check(&run.base.lio, run.cl, &problem);
         if (s == LIO_CLIENT_PARTIAL)
                 log_error("client targets partial: %s", problem ? problem : "?");
         run_done(&run);

@@ -164,12 +164,6 @@ static const struct lio_client_lun *tpg_lun(const struct lio_client_tpg *t, unsi
         return NULL;
 }
 
-/* N of "lun_<N>", else -EINVAL. */
-static int lun_number(const char *name, unsigned *ret)
-{
-        return lio_lun_dir_number(name, ret);
-}
-
 static int copy_name(char *buf, size_t size, const char *name)
 {
         size_t n = strlen(name);
@@ -409,7 +403,7 @@ static int tpg_luns(struct lio_ctx *c, const struct lio_client *cl, const struct
                 const struct lio_client_lun *want;
                 unsigned lun;
 
-                if (lun_number(names[i], &lun) < 0 ||
+                if (lio_lun_dir_number(names[i], &lun) < 0 ||
                     cfs_pathf(path, sizeof(path), "%s/%s", dir, names[i]) < 0)
                         continue;
                 want = tpg_lun(t, lun);
