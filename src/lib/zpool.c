@@ -17,12 +17,17 @@
 
 int zpool_kstat_state(const char *pool, char **ret)
 {
+        return zpool_kstat_state_in(NULL, pool, ret);
+}
+
+int zpool_kstat_state_in(const char *kstat_dir, const char *pool, char **ret)
+{
         char path[512];
         char *data = NULL;
         size_t size;
         int r;
 
-        snprintf(path, sizeof(path), ZPOOL_KSTAT_DIR "/%s/state", pool);
+        snprintf(path, sizeof(path), "%s/%s/state", kstat_dir ? kstat_dir : ZPOOL_KSTAT_DIR, pool);
         r = read_full_file(path, &data, &size);
         if (r < 0)
                 return r == -ENOTDIR ? -ENOENT : r;
@@ -32,12 +37,17 @@ int zpool_kstat_state(const char *pool, char **ret)
         return 0;
 }
 
-bool zpool_is_imported(const char *pool)
+bool zpool_is_imported_in(const char *kstat_dir, const char *pool)
 {
         char path[512];
 
-        snprintf(path, sizeof(path), ZPOOL_KSTAT_DIR "/%s", pool);
+        snprintf(path, sizeof(path), "%s/%s", kstat_dir ? kstat_dir : ZPOOL_KSTAT_DIR, pool);
         return access(path, F_OK) == 0;
+}
+
+bool zpool_is_imported(const char *pool)
+{
+        return zpool_is_imported_in(NULL, pool);
 }
 
 bool zpool_state_is_transitional(const char *state)
@@ -77,6 +87,7 @@ void zpool_status_clear(struct zpool_status *st)
                 free(st->leaves[i].path);
                 free(st->leaves[i].state);
                 free(st->leaves[i].vclass);
+                free(st->leaves[i].vdev);
         }
         free(st->leaves);
         *st = (struct zpool_status){0};
@@ -103,16 +114,22 @@ static int64_t get_int(json_object *o, const char *key)
         return json_object_get_int64(v);
 }
 
-static int add_leaves(json_object *vdev, struct zpool_status *st)
+/* top: the name of the top-level vdev vdev belongs to, NULL above that level. */
+static int add_leaves(json_object *vdev, const char *top, struct zpool_status *st)
 {
-        json_object *children;
+        json_object *children, *name, *type;
 
         if (json_object_object_get_ex(vdev, "vdevs", &children) &&
             json_object_is_type(children, json_type_object)) {
+                bool root = json_object_object_get_ex(vdev, "vdev_type", &type) &&
+                            strcmp(json_object_get_string(type), "root") == 0;
+
+                if (!top && !root && json_object_object_get_ex(vdev, "name", &name))
+                        top = json_object_get_string(name);
                 json_object_object_foreach(children, key, child)
                 {
                         (void)key;
-                        int r = add_leaves(child, st);
+                        int r = add_leaves(child, top, st);
                         if (r < 0)
                                 return r;
                 }
@@ -129,6 +146,7 @@ static int add_leaves(json_object *vdev, struct zpool_status *st)
             .path = dup_string(vdev, "path"),
             .state = dup_string(vdev, "state"),
             .vclass = dup_string(vdev, "class"),
+            .vdev = top ? strdup(top) : dup_string(vdev, "name"),
         };
         return 0;
 }
@@ -154,6 +172,7 @@ int zpool_status_parse(const char *json, const char *pool, struct zpool_status *
                 st.scan_end = get_int(scan, "end_time");
                 st.scan_processed = (uint64_t)get_int(scan, "processed");
                 st.scan_examined = (uint64_t)get_int(scan, "examined");
+                st.scan_to_examine = (uint64_t)get_int(scan, "to_examine");
         }
         /* The root vdev, then the log, spare and cache groups beside it. */
         static const char *const groups[] = {"vdevs", "logs", "spares", "l2cache"};
@@ -164,7 +183,7 @@ int zpool_status_parse(const char *json, const char *pool, struct zpool_status *
                 json_object_object_foreach(vdevs, key, v)
                 {
                         (void)key;
-                        r = add_leaves(v, &st);
+                        r = add_leaves(v, NULL, &st);
                         if (r < 0)
                                 break;
                 }

@@ -20,7 +20,13 @@
  */
 int zpool_kstat_state(const char *pool, char **ret);
 
+/* The same from another kstat directory (NULL: ZPOOL_KSTAT_DIR). */
+int zpool_kstat_state_in(const char *kstat_dir, const char *pool, char **ret);
+
 bool zpool_is_imported(const char *pool);
+
+/* zpool_is_imported() against another kstat directory (NULL: ZPOOL_KSTAT_DIR). */
+bool zpool_is_imported_in(const char *kstat_dir, const char *pool);
 
 /* True for the states a freshly imported pool passes through before it settles. */
 bool zpool_state_is_transitional(const char *state);
@@ -37,6 +43,7 @@ struct zpool_leaf {
         char *path;   /* device path, NULL for a missing device */
         char *state;  /* "ONLINE", "UNAVAIL", "REMOVED", "FAULTED", "DEGRADED", ... */
         char *vclass; /* "normal", "log", "special", ... */
+        char *vdev;   /* its top-level vdev ("mirror-0"), or its own name when it is one */
 };
 
 struct zpool_status {
@@ -47,6 +54,7 @@ struct zpool_status {
         int64_t scan_end;
         uint64_t scan_processed; /* bytes repaired/resilvered by the last scan */
         uint64_t scan_examined;
+        uint64_t scan_to_examine; /* bytes the scan has to examine in all */
         struct zpool_leaf *leaves;
         size_t n_leaves;
 };

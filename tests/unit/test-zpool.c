@@ -58,6 +58,10 @@ static void test_online_after_resilver(void **state)
                 assert_non_null(st.leaves[i].path);
         }
         assert_non_null(leaf_named(&st, "virtio-storage-a-d0-part1"));
+        /* Each half knows its mirror; the pool's root vdev is no such parent. */
+        assert_string_equal(leaf_named(&st, "virtio-storage-a-d0-part1")->vdev, "mirror-0");
+        assert_string_equal(leaf_named(&st, "virtio-storage-a-d1-part1")->vdev, "mirror-1");
+        assert_int_equal(st.scan_to_examine, 10244096);
         zpool_status_clear(&st);
         free(json);
 }
