@@ -51,7 +51,7 @@ const struct spec_node *layout_peer(const struct spec *s, const struct spec_node
         return NULL;
 }
 
-int layout_local_node(const struct spec *s, const char *name, const struct spec_node **ret)
+int layout_this_node(const struct spec *s, const char *name, const struct spec_node **ret)
 {
         char host[256];
         const struct spec_node *n;
@@ -66,6 +66,17 @@ int layout_local_node(const struct spec *s, const char *name, const struct spec_
         n = spec_find_node(s, name);
         if (!n)
                 return -ENOENT;
+        *ret = n;
+        return 0;
+}
+
+int layout_local_node(const struct spec *s, const char *name, const struct spec_node **ret)
+{
+        const struct spec_node *n;
+        int r = layout_this_node(s, name, &n);
+
+        if (r < 0)
+                return r;
         if (n->role != NODE_ROLE_STORAGE)
                 return -EMEDIUMTYPE;
         *ret = n;

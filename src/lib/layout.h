@@ -56,6 +56,9 @@ const struct spec_node *layout_peer(const struct spec *s, const struct spec_node
  */
 int layout_local_node(const struct spec *s, const char *name, const struct spec_node **ret);
 
+/* The same for a node of any role: 0, -ENOENT or a gethostname() error. */
+int layout_this_node(const struct spec *s, const char *name, const struct spec_node **ret);
+
 /*
  * The by-path name of LUN lun exported by node exporter:
  * "/dev/disk/by-path/ip-10.10.10.2:3260-iscsi-iqn...:storage-b-lun-0".
