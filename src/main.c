@@ -47,6 +47,8 @@ static const struct command commands[] = {
      "hold a VIP's service ports shut while the pool's services move (nftables)"},
     {"probe", cmd_probe, "probe run|verify [OPTIONS]",
      "on a client: prove a failover loses no acknowledged write"},
+    {"exporter", cmd_exporter, "exporter [--once] [--listen ADDR:PORT] [OPTIONS]",
+     "serve the cluster's health to Prometheus (/metrics)"},
     {NULL, NULL, NULL, NULL},
     {"version", cmd_version, "version [--json]", "print the version"},
     {"help", cmd_help, "help", "print this help"},
