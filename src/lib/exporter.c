@@ -149,14 +149,17 @@ int exporter_collect_vdev(struct expo *e, const struct exporter_source *src, cha
 {
         const char *pool = src->spec->pool.name;
         struct zpool_status st = {0};
+        char detail[512];
         int r;
 
         /* On the node without the pool there is nothing to ask zpool about. */
         if (!zpool_is_imported_in(src->zfs_kstat, pool))
                 return 0;
-        r = zpool_status_read(pool, src->zpool_timeout_ms, &st, why, why_size);
-        if (r < 0)
+        r = zpool_status_read(pool, src->zpool_timeout_ms, &st, detail, sizeof(detail));
+        if (r < 0) {
+                snprintf(why, why_size, "zpool status %s: %s", pool, detail);
                 return r;
+        }
         exporter_vdev_metrics(e, src, &st);
         zpool_status_clear(&st);
         return 0;
