@@ -234,7 +234,8 @@ static void lun_backstore(const char *lun_dir, char *buf, size_t size)
                 if (object) {
                         *object = '\0';
                         hba = strrchr(text, '/');
-                        snprintf(buf, size, "%s/%s", hba ? hba + 1 : text, object + 1);
+                        if (cfs_pathf(buf, size, "%s/%s", hba ? hba + 1 : text, object + 1) < 0)
+                                buf[0] = '\0';
                 }
         }
         cfs_strv_free(links, n);
