@@ -232,6 +232,7 @@ static void stats_to_json(json_object *o, const struct probe_stats *s)
         json_object_object_add(o, "outage_end", json_object_new_string(to));
         json_object_object_add(o, "outage_start_ns", json_object_new_uint64(s->gap_start_ns));
         json_object_object_add(o, "outage_end_ns", json_object_new_uint64(s->gap_end_ns));
+        json_object_object_add(o, "outage_open", json_object_new_boolean(s->gap_open));
         json_object_object_add(o, "latency_p50_ms", json_object_new_double(ns_to_ms(s->p50_ns)));
         json_object_object_add(o, "latency_p99_ms", json_object_new_double(ns_to_ms(s->p99_ns)));
         json_object_object_add(o, "latency_max_ms",
@@ -244,8 +245,9 @@ static void stats_print_row(const struct probe_stats *s)
 
         format_time(s->gap_start_ns, from);
         format_time(s->gap_end_ns, to);
-        printf("%10.1f  %-24s  %-24s  %7.2f  %7.2f\n", ns_to_ms(s->gap_ns), from, to,
-               ns_to_ms(s->p50_ns), ns_to_ms(s->p99_ns));
+        /* "+": the outage lasted until the run's end, it may have been longer. */
+        printf("%9.1f%c  %-24s  %-24s  %7.2f  %7.2f\n", ns_to_ms(s->gap_ns),
+               s->gap_open ? '+' : ' ', from, to, ns_to_ms(s->p50_ns), ns_to_ms(s->p99_ns));
 }
 
 static const char *stats_header = "OUTAGE_MS  OUTAGE_FROM               OUTAGE_TO                  "
@@ -688,7 +690,8 @@ static int targets_open(struct run_ctx *ctx, const char *state)
         return EXIT_OK;
 }
 
-static int summary_print(struct run_ctx *ctx, const char *state, bool json, const char *stopped_by)
+static int summary_print(struct run_ctx *ctx, const char *state, bool json, const char *stopped_by,
+                         uint64_t stopped_ns)
 {
         json_object *out = json ? json_object_new_object() : NULL;
         json_object *arr = json ? json_object_new_array() : NULL;
@@ -708,7 +711,7 @@ static int summary_print(struct run_ctx *ctx, const char *state, bool json, cons
                 int r = path ? ack_log_read(path, &acks, &n) : -ENOMEM;
 
                 if (r >= 0)
-                        r = probe_stats_compute(acks, n, &s);
+                        r = probe_stats_compute(acks, n, stopped_ns, &s);
                 if (r < 0) {
                         log_error_errno(r, "cannot read acknowledgement log '%s'",
                                         path ? path : t->name);
@@ -926,7 +929,7 @@ static int verb_run(int argc, char **argv)
         struct run_ctx *ctx = calloc(1, sizeof(*ctx));
         pthread_condattr_t cattr;
         sigset_t mask, old_mask;
-        uint64_t planned = 0, started_ns;
+        uint64_t planned = 0, started_ns, stopped_ns;
         const char *stopped_by;
         bool joined;
         int ret, r;
@@ -1004,6 +1007,8 @@ static int verb_run(int argc, char **argv)
                 t->started = true;
         }
         stopped_by = ret == EXIT_OK ? run_wait(ctx, &mask, o.duration_s) : "error";
+        /* Writes still in flight may finish, but the run's time ends here. */
+        stopped_ns = clock_ns(CLOCK_REALTIME);
         request_stop(ctx);
         joined = run_join(ctx, &mask);
         pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
@@ -1013,12 +1018,12 @@ static int verb_run(int argc, char **argv)
                         stopped_by = "error";
                         ret = EXIT_FAIL;
                 }
-        r = run_json_write(ctx, o.state, started_ns, clock_ns(CLOCK_REALTIME));
+        r = run_json_write(ctx, o.state, started_ns, stopped_ns);
         if (r < 0) {
                 log_error_errno(r, "cannot update '%s/%s'", o.state, PROBE_RUN_FILE);
                 ret = EXIT_FAIL;
         }
-        if (summary_print(ctx, o.state, o.json, stopped_by) != EXIT_OK)
+        if (summary_print(ctx, o.state, o.json, stopped_by, stopped_ns) != EXIT_OK)
                 ret = EXIT_FAIL;
         if (!joined) {
                 /* A thread is stuck in the kernel: leave its resources to exit(). */
@@ -1153,7 +1158,7 @@ static int verb_verify(int argc, char **argv)
         _cleanup_free_ char *path = NULL, *data = NULL;
         const char *state = NULL, *id;
         json_object *run = NULL, *targets, *out = NULL, *arr = NULL;
-        uint64_t run_id = 0;
+        uint64_t run_id = 0, stopped_ns;
         bool json = false;
         int c, r, ret = EXIT_OK;
 
@@ -1205,7 +1210,8 @@ static int verb_verify(int argc, char **argv)
                 json_object_put(run);
                 return EXIT_FAIL;
         }
-        if (json_member_u64(run, "stopped_ns") == 0)
+        stopped_ns = json_member_u64(run, "stopped_ns");
+        if (stopped_ns == 0)
                 log_warning("the run in '%s' has not stopped (still running, or killed): "
                             "verifying what its acknowledgement logs hold",
                             state);
@@ -1235,7 +1241,7 @@ static int verb_verify(int argc, char **argv)
                 ack = ack_log_path(state, name);
                 r = ack ? ack_log_read(ack, &acks, &n) : -ENOMEM;
                 if (r >= 0)
-                        r = probe_stats_compute(acks, n, &s);
+                        r = probe_stats_compute(acks, n, stopped_ns, &s);
                 if (r < 0) {
                         log_error_errno(r, "cannot read acknowledgement log of '%s'", name);
                         json_object_put(v.bad);

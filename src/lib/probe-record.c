@@ -248,7 +248,8 @@ uint64_t probe_percentile(const uint64_t *sorted, size_t n, unsigned pct)
         return sorted[rank > 0 ? rank - 1 : 0];
 }
 
-int probe_stats_compute(const struct probe_ack *acks, size_t n, struct probe_stats *ret)
+int probe_stats_compute(const struct probe_ack *acks, size_t n, uint64_t end_ns,
+                        struct probe_stats *ret)
 {
         struct probe_stats s = {0};
         uint64_t *lat;
@@ -274,6 +275,13 @@ int probe_stats_compute(const struct probe_ack *acks, size_t n, struct probe_sta
                         s.gap_start_ns = acks[i - 1].ack_ns;
                         s.gap_end_ns = acks[i].ack_ns;
                 }
+        }
+        /* Writes that never got through again after the last acknowledgement. */
+        if (end_ns > s.last_ack_ns && end_ns - s.last_ack_ns > s.gap_ns) {
+                s.gap_ns = end_ns - s.last_ack_ns;
+                s.gap_start_ns = s.last_ack_ns;
+                s.gap_end_ns = end_ns;
+                s.gap_open = true;
         }
         qsort(lat, n, sizeof(*lat), cmp_u64);
         s.p50_ns = probe_percentile(lat, n, 50);

@@ -95,18 +95,25 @@ int probe_ack_parse(const char *line, struct probe_ack *ret);
 struct probe_stats {
         uint64_t acked;
         uint64_t first_ack_ns, last_ack_ns;
-        /* Longest time between two consecutive acknowledgements: the outage. */
+        /*
+         * Longest time between two consecutive acknowledgements, or between
+         * the last one and the run's end: the outage. gap_open: it is the
+         * latter, so the target never acknowledged a write again.
+         */
         uint64_t gap_ns, gap_start_ns, gap_end_ns;
+        bool gap_open;
         /* Acknowledgement latency (ack - write time), nearest-rank percentiles. */
         uint64_t p50_ns, p99_ns, max_latency_ns;
 };
 
 /*
- * Statistics over n acknowledgements in log order. A clock stepping back
- * counts as no gap and no latency, never as a negative one. Returns 0 or
- * -ENOMEM; all zero when n is 0.
+ * Statistics over n acknowledgements in log order, for a run that stopped
+ * at end_ns (0: not known). A clock stepping back counts as no gap and no
+ * latency, never as a negative one. Returns 0 or -ENOMEM; all zero when n
+ * is 0.
  */
-int probe_stats_compute(const struct probe_ack *acks, size_t n, struct probe_stats *ret);
+int probe_stats_compute(const struct probe_ack *acks, size_t n, uint64_t end_ns,
+                        struct probe_stats *ret);
 
 /* Nearest-rank percentile pct (1..100) of n sorted values; 0 when n is 0. */
 uint64_t probe_percentile(const uint64_t *sorted, size_t n, unsigned pct);

@@ -200,31 +200,40 @@ static void test_stats(void **state)
         };
         struct probe_stats s;
 
-        assert_int_equal(probe_stats_compute(acks, 5, &s), 0);
+        assert_int_equal(probe_stats_compute(acks, 5, 5350, &s), 0);
         assert_int_equal(s.acked, 5);
         assert_int_equal(s.first_ack_ns, 1000);
         assert_int_equal(s.last_ack_ns, 5300);
         assert_int_equal(s.gap_ns, 4000);
         assert_int_equal(s.gap_start_ns, 1200);
         assert_int_equal(s.gap_end_ns, 5200);
+        assert_false(s.gap_open);
         /* Latencies 10 20 30 40 50: nearest rank. */
         assert_int_equal(s.p50_ns, 30);
         assert_int_equal(s.p99_ns, 50);
         assert_int_equal(s.max_latency_ns, 50);
 
+        /* No acknowledgement after the last one until the run's end, longer
+         * than any gap between two: that is the outage, and it never closed. */
+        assert_int_equal(probe_stats_compute(acks, 5, 9400, &s), 0);
+        assert_int_equal(s.gap_ns, 4100);
+        assert_int_equal(s.gap_start_ns, 5300);
+        assert_int_equal(s.gap_end_ns, 9400);
+        assert_true(s.gap_open);
+
         /* A clock stepping back is neither a gap nor a latency. */
         const struct probe_ack back[] = {{0, 100, 200}, {1, 400, 150}, {2, 160, 170}};
-        assert_int_equal(probe_stats_compute(back, 3, &s), 0);
+        assert_int_equal(probe_stats_compute(back, 3, 0, &s), 0);
         assert_int_equal(s.gap_ns, 20);
         assert_int_equal(s.gap_start_ns, 150);
         assert_int_equal(s.p50_ns, 10);
         assert_int_equal(s.max_latency_ns, 100);
 
         /* One ack: no gap. None: all zero. */
-        assert_int_equal(probe_stats_compute(acks, 1, &s), 0);
+        assert_int_equal(probe_stats_compute(acks, 1, 0, &s), 0);
         assert_int_equal(s.gap_ns, 0);
         assert_int_equal(s.p99_ns, 10);
-        assert_int_equal(probe_stats_compute(NULL, 0, &s), 0);
+        assert_int_equal(probe_stats_compute(NULL, 0, 0, &s), 0);
         assert_int_equal(s.acked, 0);
         assert_int_equal(s.p50_ns, 0);
 }
