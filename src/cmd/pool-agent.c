@@ -67,6 +67,7 @@
 #include "lib/zpool.h"
 #include "shared/log.h"
 #include "shared/macro.h"
+#include "shared/mountinfo.h"
 #include "shared/ocf.h"
 #include "shared/parse.h"
 #include "shared/spawn.h"
@@ -614,28 +615,31 @@ static bool path_under(const char *path, const char *mount)
         return strncmp(path, mount, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-/* The mount points of the pool's datasets, from /proc/self/mountinfo. */
+struct pool_mounts {
+        const char *pool;
+        char (*mounts)[512];
+        size_t n, max;
+};
+
+static int collect_pool_mount(const struct mount_entry *m, void *userdata)
+{
+        struct pool_mounts *p = userdata;
+        size_t plen = strlen(p->pool);
+
+        if (strcmp(m->fstype, "zfs") == 0 && strncmp(m->source, p->pool, plen) == 0 &&
+            (m->source[plen] == '\0' || m->source[plen] == '/'))
+                snprintf(p->mounts[p->n++], sizeof(p->mounts[0]), "%s", m->mount_point);
+        return p->n == p->max; /* full: stop */
+}
+
+/* The mount points of the pool's datasets, from the mount table. */
 static size_t pool_mounts(const char *pool, char mounts[][512], size_t max)
 {
-        char line[4096];
-        size_t n = 0, plen = strlen(pool);
-        FILE *f = fopen("/proc/self/mountinfo", "re");
+        struct pool_mounts p = {pool, mounts, 0, max};
 
-        if (!f)
-                return 0;
-        while (n < max && fgets(line, sizeof(line), f)) {
-                char mnt[512], fstype[64], source[512];
-                const char *sep = strstr(line, " - ");
-
-                if (!sep || sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1 ||
-                    sscanf(sep, " - %63s %511s", fstype, source) != 2)
-                        continue;
-                if (strcmp(fstype, "zfs") == 0 && strncmp(source, pool, plen) == 0 &&
-                    (source[plen] == '\0' || source[plen] == '/'))
-                        snprintf(mounts[n++], sizeof(mounts[0]), "%s", mnt);
-        }
-        fclose(f);
-        return n;
+        if (max > 0)
+                (void)mountinfo_foreach(MOUNTINFO_PATH, collect_pool_mount, &p);
+        return p.n;
 }
 
 /* Whether process pid has its cwd, root or an open file on one of mounts. */

@@ -47,6 +47,7 @@
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/macro.h"
+#include "shared/mountinfo.h"
 #include "shared/parse.h"
 #include "shared/verbs.h"
 
@@ -431,44 +432,45 @@ static void run_usage(FILE *f)
                    "[--json]\n");
 }
 
+/* Whether major:minor is dev or a partition of it (/sys/dev/block/M:m/../dev names dev). */
+static bool same_disk(unsigned major, unsigned minor, dev_t dev)
+{
+        _cleanup_free_ char *whole = NULL;
+        char sys[PATH_MAX];
+        unsigned wa, wi;
+
+        if (makedev(major, minor) == dev)
+                return true;
+        snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/partition", major, minor);
+        if (access(sys, F_OK) < 0)
+                return false;
+        snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/../dev", major, minor);
+        return read_full_file(sys, &whole, NULL) >= 0 && sscanf(whole, "%u:%u", &wa, &wi) == 2 &&
+               makedev(wa, wi) == dev;
+}
+
+struct device_mount {
+        dev_t dev;
+        char *where;
+        size_t size;
+};
+
+static int match_device_mount(const struct mount_entry *m, void *userdata)
+{
+        struct device_mount *want = userdata;
+
+        if (!same_disk(m->major, m->minor, want->dev))
+                return 0;
+        snprintf(want->where, want->size, "%s", m->mount_point);
+        return 1;
+}
+
 /* Is dev (or one of its partitions) mounted? Fills where with the mount point. */
 static bool device_mounted(dev_t dev, char *where, size_t size)
 {
-        _cleanup_free_ char *info = NULL;
-        char *saveptr = NULL;
+        struct device_mount want = {dev, where, size};
 
-        if (read_full_file("/proc/self/mountinfo", &info, NULL) < 0)
-                return false;
-        for (char *line = strtok_r(info, "\n", &saveptr); line;
-             line = strtok_r(NULL, "\n", &saveptr)) {
-                unsigned id, parent, ma, mi;
-                char mnt[256], sys[PATH_MAX];
-                int pos = 0;
-
-                /* "36 35 98:0 /mnt1 /mnt2 ...": ids, major:minor, root, mount point. */
-                if (sscanf(line, "%u %u %u:%u %*s %255s%n", &id, &parent, &ma, &mi, mnt, &pos) < 5)
-                        continue;
-                dev_t m = makedev(ma, mi);
-                bool hit = m == dev;
-                if (!hit) {
-                        /* A partition of dev: /sys/dev/block/M:m/../dev names dev. */
-                        _cleanup_free_ char *whole = NULL;
-                        unsigned wa, wi;
-                        snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/partition", ma, mi);
-                        if (access(sys, F_OK) < 0)
-                                continue;
-                        snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/../dev", ma, mi);
-                        if (read_full_file(sys, &whole, NULL) < 0 ||
-                            sscanf(whole, "%u:%u", &wa, &wi) != 2)
-                                continue;
-                        hit = makedev(wa, wi) == dev;
-                }
-                if (hit) {
-                        snprintf(where, size, "%s", mnt);
-                        return true;
-                }
-        }
-        return false;
+        return mountinfo_foreach(MOUNTINFO_PATH, match_device_mount, &want) > 0;
 }
 
 /*
