@@ -47,6 +47,7 @@
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/macro.h"
+#include "shared/mountinfo.h"
 #include "shared/ocf.h"
 #include "shared/parse.h"
 #include "shared/spawn.h"
@@ -189,28 +190,39 @@ static int run_zfs(char *const *argv, struct spawn_result *res, const char *what
         return 0;
 }
 
-/* Where the VLAN's dataset is mounted; -ENOTDIR when it is not. */
+struct dataset_mount {
+        const char *dataset;
+        char *buf;
+        size_t size;
+};
+
+static int match_dataset_mount(const struct mount_entry *m, void *userdata)
+{
+        struct dataset_mount *want = userdata;
+
+        if (strcmp(m->fstype, "zfs") != 0 || strcmp(m->source, want->dataset) != 0)
+                return 0;
+        snprintf(want->buf, want->size, "%s", m->mount_point);
+        return 1;
+}
+
+/*
+ * Where the VLAN's dataset is mounted, from the mount table (no zfs process:
+ * this is on the failover path); -ENOTDIR when it is not mounted.
+ */
 static int dataset_mountpoint(const char *dataset, char *buf, size_t size)
 {
-        char *argv[] = {"zfs",           "get", "-H", "-o", "value", "mounted,mountpoint",
-                        (char *)dataset, NULL};
-        struct spawn_result res = {0};
-        char *nl;
-        int r = run_zfs(argv, &res, "find where the dataset is mounted");
+        struct dataset_mount want = {dataset, buf, size};
+        int r = mountinfo_foreach(MOUNTINFO_PATH, match_dataset_mount, &want);
 
         if (r < 0)
-                return r;
-        nl = strchr(res.out, '\n');
-        if (!nl || strncmp(res.out, "yes\n", 4) != 0) {
+                return log_error_errno(r, "cannot read the mount table %s", MOUNTINFO_PATH);
+        if (r == 0) {
                 log_error("dataset '%s' is not mounted: the LUN map lives in its directory",
                           dataset);
-                spawn_result_clear(&res);
                 return -ENOTDIR;
         }
-        nl[strcspn(nl + 1, "\n") + 1] = '\0';
-        snprintf(buf, size, "%s", nl + 1);
-        spawn_result_clear(&res);
-        return buf[0] == '/' ? 0 : -ENOTDIR;
+        return 0;
 }
 
 /* Wait (bounded) for udev to create /dev/zvol/<name>. */
