@@ -273,15 +273,12 @@ int cfs_ensure_dir(struct cfs_journal *j, const char *path)
  * in suffix: 1 created, 0 present, -EEXIST when a link points elsewhere
  * (its text in other), -errno.
  */
-int cfs_ensure_link(struct cfs_journal *j, const char *dir, const char *name, const char *target,
-                    const char *suffix, char *other, size_t other_size)
+/* Create the symlink dir/name -> target and journal it: 1, or -errno. */
+static int add_link(struct cfs_journal *j, const char *dir, const char *name, const char *target)
 {
         char path[PATH_MAX];
-        int r = cfs_link_state(dir, suffix, other, other_size);
+        int r = cfs_pathf(path, sizeof(path), "%s/%s", dir, name);
 
-        if (r != 0)
-                return r == 1 ? 0 : r;
-        r = cfs_pathf(path, sizeof(path), "%s/%s", dir, name);
         if (r < 0)
                 return r;
         if (symlink(target, path) < 0)
@@ -292,6 +289,29 @@ int cfs_ensure_link(struct cfs_journal *j, const char *dir, const char *name, co
                 return r;
         }
         return 1;
+}
+
+int cfs_ensure_link(struct cfs_journal *j, const char *dir, const char *name, const char *target,
+                    const char *suffix, char *other, size_t other_size)
+{
+        int r = cfs_link_state(dir, suffix, other, other_size);
+
+        if (r != 0)
+                return r == 1 ? 0 : r;
+        return add_link(j, dir, name, target);
+}
+
+int cfs_ensure_dir_link(struct cfs_journal *j, const char *dir, const char *name,
+                        const char *target, const char *suffix, char *other, size_t other_size)
+{
+        int r = cfs_ensure_dir(j, dir);
+
+        if (r < 0)
+                return r;
+        /* A directory made just now holds no link: no need to list it. */
+        if (r > 0)
+                return add_link(j, dir, name, target);
+        return cfs_ensure_link(j, dir, name, target, suffix, other, other_size);
 }
 
 /* Unlink every symlink in dir, then remove dir: 1 removed, 0 absent, -errno. */

@@ -85,6 +85,13 @@ int cfs_ensure_link(struct cfs_journal *j, const char *dir, const char *name, co
                     const char *suffix, char *other, size_t other_size);
 
 /*
+ * cfs_ensure_dir(dir), then cfs_ensure_link() in it: how a LUN or mapped
+ * LUN is made. 1 when the link was created, 0 when present, -errno.
+ */
+int cfs_ensure_dir_link(struct cfs_journal *j, const char *dir, const char *name,
+                        const char *target, const char *suffix, char *other, size_t other_size);
+
+/*
  * Remove what the journal holds, newest first, and clear it. Returns how
  * many objects could not be removed; *ret_left lists them ("path (why)",
  * relative to root; NULL when out of memory), for the caller to free.

@@ -434,10 +434,7 @@ static int tpg_luns(struct lio_ctx *c, const struct lio_client *cl, const struct
                     cfs_pathf(target, sizeof(target), "%s/%s", hba, b->name) < 0 ||
                     cfs_pathf(suffix, sizeof(suffix), "core/%s/%s", LIO_CLIENT_HBA, b->name) < 0)
                         return lio_fail(c, -ENAMETOOLONG, "zvol %s: path too long", b->zvol);
-                r = cfs_ensure_dir(j, lun_dir);
-                if (r >= 0)
-                        r = cfs_ensure_link(j, lun_dir, b->name, target, suffix, other,
-                                            sizeof(other));
+                r = cfs_ensure_dir_link(j, lun_dir, b->name, target, suffix, other, sizeof(other));
                 if (r < 0)
                         return lio_fail(c, r, "cannot export %s as lun %u of tpg %u of %s: %s",
                                         b->zvol, t->luns[i].lun, t->tpgt, t->target_iqn,
@@ -499,10 +496,8 @@ static int tpg_acls(struct lio_ctx *c, const struct lio_client *cl, const struct
                             cfs_pathf(suffix, sizeof(suffix), "iscsi/%s/tpgt_%u/lun/lun_%u",
                                       t->target_iqn, t->tpgt, lun) < 0)
                                 return -ENAMETOOLONG;
-                        r = cfs_ensure_dir(j, mapped);
-                        if (r >= 0)
-                                r = cfs_ensure_link(j, mapped, b->name, target, suffix, other,
-                                                    sizeof(other));
+                        r = cfs_ensure_dir_link(j, mapped, b->name, target, suffix, other,
+                                                sizeof(other));
                         if (r < 0)
                                 return lio_fail(c, r, "cannot map lun %u (%s) for %s: %s", lun,
                                                 b->zvol, what, strerror(-r));

@@ -1215,10 +1215,8 @@ static int lun_up(struct lio_ctx *c, const struct lio_backend *b, const struct p
         }
 
         /* The TPG LUN. */
-        r = cfs_ensure_dir(j, lp.tpg_lun);
-        if (r >= 0)
-                r = cfs_ensure_link(j, lp.tpg_lun, lp.link_name, lp.so, lp.so_suffix, other,
-                                    sizeof(other));
+        r = cfs_ensure_dir_link(j, lp.tpg_lun, lp.link_name, lp.so, lp.so_suffix, other,
+                                sizeof(other));
         if (r == -EEXIST)
                 return lio_fail(c, r,
                                 "cannot export lun %u: %s already links to %s; 'hasan backend "
@@ -1231,10 +1229,8 @@ static int lun_up(struct lio_ctx *c, const struct lio_backend *b, const struct p
                 made |= MADE_TPG_LUN;
 
         /* The peer's mapped LUN: same number, writable. */
-        r = cfs_ensure_dir(j, lp.mapped);
-        if (r >= 0)
-                r = cfs_ensure_link(j, lp.mapped, lp.link_name, lp.tpg_lun, lp.tpg_suffix, other,
-                                    sizeof(other));
+        r = cfs_ensure_dir_link(j, lp.mapped, lp.link_name, lp.tpg_lun, lp.tpg_suffix, other,
+                                sizeof(other));
         if (r == -EEXIST)
                 return lio_fail(c, r,
                                 "cannot export lun %u: mapped lun %s already links to %s; 'hasan "
