@@ -69,7 +69,7 @@ static void test_statechange(void **state)
         const char *want[] = {
             "PRIORITY=3",
             "SYSLOG_IDENTIFIER=hasan-zed",
-            "MESSAGE_ID=" ZEVENT_MESSAGE_ID,
+            ("MESSAGE_ID=" ZEVENT_MESSAGE_ID),
             "HASAN_ZEVENT_EID=42",
             "HASAN_ZEVENT_CLASS=resource.fs.zfs.statechange",
             "HASAN_ZEVENT_SUBCLASS=statechange",
