@@ -49,6 +49,8 @@ static const struct command commands[] = {
      "on a client: prove a failover loses no acknowledged write"},
     {"exporter", cmd_exporter, "exporter [--once] [--listen ADDR:PORT] [OPTIONS]",
      "serve the cluster's health to Prometheus (/metrics)"},
+    {"zed-event", cmd_zed_event, "zed-event [--config FILE] [--dry-run] | --check",
+     "run by ZED: a ZFS event to the journal, and to a webhook"},
     {NULL, NULL, NULL, NULL},
     {"version", cmd_version, "version [--json]", "print the version"},
     {"help", cmd_help, "help", "print this help"},
