@@ -49,6 +49,8 @@ static const struct command commands[] = {
      "on a client: prove a failover loses no acknowledged write"},
     {"exporter", cmd_exporter, "exporter [--once] [--listen ADDR:PORT] [OPTIONS]",
      "serve the cluster's health to Prometheus (/metrics)"},
+    {"timeline", cmd_timeline, "timeline [events|merge] [OPTIONS]",
+     "the phases of the last failover from the nodes' journals, with durations"},
     {NULL, NULL, NULL, NULL},
     {"version", cmd_version, "version [--json]", "print the version"},
     {"help", cmd_help, "help", "print this help"},
