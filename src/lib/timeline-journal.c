@@ -57,8 +57,9 @@ static int open_journal(const struct timeline_journal *src, sd_journal **ret, ch
                 }
                 r = sd_journal_open_files(ret, files, 0);
                 if (r < 0)
-                        snprintf(why, why_size, "cannot open journal file '%s': %s", src->file,
-                                 strerror(-r));
+                        snprintf(why, why_size, "cannot open journal file '%s': %s%s", src->file,
+                                 strerror(-r),
+                                 r == -ENODATA || r == -EBADMSG ? " (not a journal file?)" : "");
                 return r;
         }
         if (src->directory) {
