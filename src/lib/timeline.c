@@ -627,7 +627,8 @@ int timeline_last_failover(const struct timeline_events *events, const struct ti
         uint64_t lo = 0, before;
 
         for (size_t i = events->n; i > 0 && !done; i--)
-                if (events->v[i - 1].phase == TIMELINE_IMPORT_DONE)
+                if (events->v[i - 1].phase == TIMELINE_IMPORT_DONE &&
+                    (!o || !o->pool || strcmp(events->v[i - 1].subject, o->pool) == 0))
                         done = &events->v[i - 1];
         if (!done)
                 return -ENOENT;

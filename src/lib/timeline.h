@@ -123,6 +123,7 @@ const char *timeline_kind_to_string(enum timeline_kind k);
 
 struct timeline_options {
         uint64_t window_usec; /* how far before the import's start, and after its end, to look */
+        const char *pool;     /* only this pool's imports; NULL: any pool */
 };
 
 #define TIMELINE_WINDOW_USEC_DEFAULT (120ull * 1000000ull)
@@ -139,7 +140,8 @@ struct timeline_failover {
 };
 
 /*
- * The last failover in events (sorted): its end is the last import-done.
+ * The last failover in events (sorted): its end is the last import-done
+ * (of o->pool, when set).
  * Before that, within the window before the import's start and after any
  * earlier import-done, the first event of each lead-up phase: path-fault,
  * token-lost, membership, fence-request and fence-done (fencing of another
