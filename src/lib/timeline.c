@@ -98,7 +98,7 @@ static const struct rule rules[] = {
      "Members left: ",
      NULL},
     /* [QUORUM] Sync left[1]: 1 */
-    {TIMELINE_MEMBERSHIP, "corosync", {"[QUORUM] Sync left[", "]: "}, "]: ", NULL},
+    {TIMELINE_MEMBERSHIP, "corosync", {"Sync left[", "]: "}, "]: ", NULL},
     /* Node storage-a state is now lost */
     {TIMELINE_MEMBERSHIP, "pacemaker-controld", {"Node ", " state is now lost"}, "Node ", NULL},
 
