@@ -98,16 +98,14 @@ static void print_failover_text(const struct timeline_failover *f, size_t n_even
                        ev->node, when, (double)(ev->usec - f->start_usec) / 1e6,
                        i == 0 ? 0.0 : (double)(ev->usec - ordered[i - 1]->usec) / 1e6);
         }
-        if (n_spans > 0) {
-                printf("\nspans:");
-                for (size_t i = 0; i < n_spans; i++)
-                        if (strcmp(spans[i].name, "total") != 0)
-                                printf(" %s %.3f s%s", spans[i].name, spans[i].seconds,
-                                       i + 1 < n_spans && strcmp(spans[i + 1].name, "total") != 0
-                                           ? ","
-                                           : "");
-                putchar('\n');
+        /* The total has a line of its own, below. */
+        for (size_t i = 0, shown = 0; i < n_spans; i++) {
+                if (strcmp(spans[i].name, "total") == 0)
+                        continue;
+                printf("%s %s %.3f s", shown++ ? "," : "\nspans:", spans[i].name, spans[i].seconds);
         }
+        if (n_spans > 0 && strcmp(spans[0].name, "total") != 0)
+                putchar('\n');
         if (f->complete)
                 printf("server-side total: %.3f s (%s on %s to services-up on %s)\n",
                        (double)(f->end_usec - f->start_usec) / 1e6,
@@ -209,8 +207,8 @@ static void usage(FILE *f)
 
 /*
  * Parse the options that verb allows ("events", "merge" or "" for both
- * at once) into a. Returns optind, or -1 after printing why (EXIT_USAGE),
- * or 0 after --help.
+ * at once) into a. Returns optind (at least 1); or -1 after printing why,
+ * or 0 after --help, with the exit code in *ret_exit.
  */
 static int parse_args(const char *verb, int argc, char **argv, struct timeline_args *a,
                       int *ret_exit)
@@ -231,7 +229,7 @@ static int parse_args(const char *verb, int argc, char **argv, struct timeline_a
 
         optind = 0;
         while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0) {
-                const char *name = c > 0 && c != '?' ? NULL : "";
+                const char *misplaced = NULL; /* an option this form does not take */
 
                 switch (c) {
                 case OPT_JSON:
@@ -239,7 +237,7 @@ static int parse_args(const char *verb, int argc, char **argv, struct timeline_a
                         break;
                 case OPT_SINCE:
                         if (!reads_journal) {
-                                name = "--since";
+                                misplaced = "--since";
                                 break;
                         }
                         if (timeline_parse_since(optarg, realtime_usec(), &a->journal.since_usec) <
@@ -253,7 +251,7 @@ static int parse_args(const char *verb, int argc, char **argv, struct timeline_a
                         break;
                 case OPT_WINDOW:
                         if (!merges) {
-                                name = "--window";
+                                misplaced = "--window";
                                 break;
                         }
                         if (safe_atou32(optarg, &seconds) < 0 || seconds == 0 || seconds > 86400) {
@@ -267,7 +265,7 @@ static int parse_args(const char *verb, int argc, char **argv, struct timeline_a
                 case OPT_DIRECTORY:
                 case OPT_FILE:
                         if (!reads_journal) {
-                                name = c == OPT_FILE ? "--file" : "--directory";
+                                misplaced = c == OPT_FILE ? "--file" : "--directory";
                                 break;
                         }
                         if (a->journal.file || a->journal.directory) {
@@ -282,7 +280,7 @@ static int parse_args(const char *verb, int argc, char **argv, struct timeline_a
                         break;
                 case OPT_NODE:
                         if (strcmp(verb, "events") != 0) {
-                                name = "--node";
+                                misplaced = "--node";
                                 break;
                         }
                         a->journal.node = optarg;
@@ -291,13 +289,14 @@ static int parse_args(const char *verb, int argc, char **argv, struct timeline_a
                         usage(stdout);
                         *ret_exit = EXIT_OK;
                         return 0;
-                default:
-                        break;
+                default: /* getopt said what is wrong */
+                        usage(stderr);
+                        *ret_exit = EXIT_USAGE;
+                        return -1;
                 }
-                if (name) {
-                        if (name[0])
-                                log_error("%s does not apply to 'hasan timeline%s%s'", name,
-                                          verb[0] ? " " : "", verb);
+                if (misplaced) {
+                        log_error("%s does not apply to 'hasan timeline%s%s'", misplaced,
+                                  verb[0] ? " " : "", verb);
                         usage(stderr);
                         *ret_exit = EXIT_USAGE;
                         return -1;

@@ -87,6 +87,8 @@ int timeline_read_journal(const struct timeline_journal *src, struct timeline_ev
         _cleanup_(sd_journal_closep) sd_journal *j = NULL;
         char host[256] = "";
         const char *fallback = src->node;
+        const char *ids[TIMELINE_IDENTIFIERS_MAX];
+        size_t n_ids;
         int r;
 
         if (!fallback) {
@@ -100,10 +102,16 @@ int timeline_read_journal(const struct timeline_journal *src, struct timeline_ev
         if (r < 0)
                 return r;
 
-        for (const char *const *id = timeline_identifiers(); *id; id++) {
+        n_ids = timeline_identifiers(ids, ELEMENTSOF(ids));
+        if (n_ids > ELEMENTSOF(ids)) {
+                snprintf(why, why_size, "the match rules name more than %zu programs",
+                         ELEMENTSOF(ids));
+                return -E2BIG;
+        }
+        for (size_t i = 0; i < n_ids; i++) {
                 char match[128];
 
-                snprintf(match, sizeof(match), "SYSLOG_IDENTIFIER=%s", *id);
+                snprintf(match, sizeof(match), "SYSLOG_IDENTIFIER=%s", ids[i]);
                 r = sd_journal_add_match(j, match, 0);
                 if (r < 0) {
                         snprintf(why, why_size, "cannot filter the journal on '%s': %s", match,

@@ -170,23 +170,22 @@ static const struct rule rules[] = {
      "-unblock-"},
 };
 
-const char *const *timeline_identifiers(void)
+size_t timeline_identifiers(const char **out, size_t max)
 {
-        static const char *ids[ELEMENTSOF(rules) + 1];
+        size_t n = 0;
 
-        if (!ids[0]) {
-                size_t n = 0;
+        for (size_t i = 0; i < ELEMENTSOF(rules); i++) {
+                bool seen = false;
 
-                for (size_t i = 0; i < ELEMENTSOF(rules); i++) {
-                        bool seen = false;
-
-                        for (size_t k = 0; k < n && !seen; k++)
-                                seen = strcmp(ids[k], rules[i].source) == 0;
-                        if (!seen)
-                                ids[n++] = rules[i].source;
-                }
+                for (size_t k = 0; k < i && !seen; k++)
+                        seen = strcmp(rules[k].source, rules[i].source) == 0;
+                if (seen)
+                        continue;
+                if (n < max)
+                        out[n] = rules[i].source;
+                n++;
         }
-        return ids;
+        return n;
 }
 
 /* Where needle occurs in s; when word_end, not followed by a letter or digit. */

@@ -75,10 +75,13 @@ int timeline_match(const char *identifier, const char *transport, const char *me
                    enum timeline_phase *ret_phase, char **ret_subject);
 
 /*
- * The SYSLOG_IDENTIFIER values the rules look at, NULL-terminated: a
- * journal reader need not look at other entries.
+ * The SYSLOG_IDENTIFIER values the rules look at, each once, into out (at
+ * most max): a journal reader need not look at other entries. Returns
+ * how many there are (more than max when out is too small).
  */
-const char *const *timeline_identifiers(void);
+size_t timeline_identifiers(const char **out, size_t max);
+
+#define TIMELINE_IDENTIFIERS_MAX 16
 
 /*
  * A --since argument: -N[s|m|h|d] (that long before now_usec), @EPOCH
