@@ -58,7 +58,8 @@ const char *timeline_kind_to_string(enum timeline_kind k)
  * (session_conn_error), corosync 3 totemsrp.c and vsf_quorum.c, Pacemaker
  * 2.1 controld_te_actions.c, controld_execd.c (log_executor_event) and
  * controld_fencing.c, fenced_commands.c and fenced_remote.c, and hasan's
- * own pool agent (src/cmd/pool-agent.c, phase()). Resource names follow
+ * own pool agent (src/cmd/pool-agent.c, phase()) and fence agents
+ * (src/cmd/fence.c, agent_journal(); src/lib/fence.c, power_off_verified()). Resource names follow
  * roles/pacemaker/templates/cib_objects.json.j2: POOL-vip-VLAN for the
  * VIPs, POOL-unblock-VLAN for the portblock unblocks that end the group.
  */
@@ -131,6 +132,11 @@ static const struct rule rules[] = {
      {"Operation 'off' targeting ", " for ", ": OK"},
      "' targeting ",
      NULL},
+    /* hasan's agents: '10.10.10.201:80' plug '1' is OFF: verified (the plug reports OFF ...) */
+    {TIMELINE_FENCE_DONE, "fence_kasa", {" is OFF: verified ("}, NULL, NULL},
+    {TIMELINE_FENCE_DONE, "fence_tasmota", {" is OFF: verified ("}, NULL, NULL},
+    {TIMELINE_FENCE_DONE, "fence_esphome", {" is OFF: verified ("}, NULL, NULL},
+    {TIMELINE_FENCE_DONE, "fence_hasan_http", {" is OFF: verified ("}, NULL, NULL},
     /* Peer storage-a was terminated (reboot) by quorum on behalf of ...@storage-b: OK */
     {TIMELINE_FENCE_DONE,
      "pacemaker-controld",

@@ -81,6 +81,10 @@ static void test_match_phases(void **state)
                      "Operation 'off' targeting storage-b by quorum for "
                      "pacemaker-controld.1190@storage-a: OK (complete)",
                      TIMELINE_FENCE_DONE, "storage-b");
+        assert_match("fence_tasmota", "syslog",
+                     "'10.10.10.201:80' plug '1' is OFF: verified (the plug reports OFF and the "
+                     "node's addresses no longer answer)",
+                     TIMELINE_FENCE_DONE, "");
         assert_match("pacemaker-controld", "syslog",
                      "notice: Peer storage-a was terminated (reboot) by storage-b on behalf of "
                      "pacemaker-controld.1190@quorum: OK",
@@ -142,6 +146,8 @@ static void test_match_rejects(void **state)
         assert_no_match("pacemaker-fenced", "syslog",
                         "Operation 'reboot' targeting storage-a by storage-b for "
                         "pacemaker-controld.1190@quorum: Timed Out (complete)");
+        assert_no_match("fence_tasmota", "syslog", "switching '10.10.10.201:80' plug '1' OFF");
+        assert_no_match("fence_tasmota", "syslog", "'10.10.10.201:80' plug '1' reports OFF");
         assert_no_match("pacemaker-controld", "syslog",
                         "Peer storage-a was not terminated (reboot) by storage-b on behalf of "
                         "pacemaker-controld.1190@quorum: Error");
@@ -162,9 +168,10 @@ static void test_phase_names(void **state)
         /* The journal reader filters on these: each rule's source once. */
         {
                 const char *ids[TIMELINE_IDENTIFIERS_MAX];
-                const char *want[] = {"kernel",           "iscsid",
-                                      "corosync",         "pacemaker-controld",
-                                      "pacemaker-fenced", "hasan-pool"};
+                const char *want[] = {
+                    "kernel",           "iscsid",     "corosync",      "pacemaker-controld",
+                    "pacemaker-fenced", "fence_kasa", "fence_tasmota", "fence_esphome",
+                    "fence_hasan_http", "hasan-pool"};
                 size_t n = timeline_identifiers(ids, ELEMENTSOF(ids));
 
                 assert_int_equal(n, ELEMENTSOF(want));
