@@ -122,6 +122,10 @@ static int report_failover(const struct timeline_events *events, const struct ti
         struct timeline_failover f;
         int r = timeline_last_failover(events, &a->merge, &f);
 
+        if (r == -ENOENT && events->n == 0) {
+                log_error("cannot find a failover: there are no phase events at all");
+                return EXIT_FAIL;
+        }
         if (r == -ENOENT) {
                 log_error("cannot find a failover: none of the %zu phase events is a pool import "
                           "(phase import-done)",

@@ -276,15 +276,15 @@ int timeline_parse_since(const char *text, uint64_t now_usec, uint64_t *ret)
             {'s', 1000000ull}, {'m', 60000000ull}, {'h', 3600000000ull}, {'d', 86400000000ull}};
         uint64_t n;
 
-        if (text[0] == '-' && text[1]) {
+        if (text[0] == '-') {
+                const char *number = text + 1; /* "90s": digits, then one unit */
+                size_t len = strlen(number);
                 char digits[24];
-                size_t len = strlen(text + 1);
-                char unit = text[len];
 
-                for (size_t i = 0; i < ELEMENTSOF(units); i++) {
-                        if (units[i].unit != unit || len < 2 || len - 1 >= sizeof(digits))
+                for (size_t i = 0; i < ELEMENTSOF(units) && len >= 2; i++) {
+                        if (units[i].unit != number[len - 1] || len - 1 >= sizeof(digits))
                                 continue;
-                        memcpy(digits, text + 1, len - 1);
+                        memcpy(digits, number, len - 1);
                         digits[len - 1] = '\0';
                         if (safe_atou64(digits, &n) < 0 || n > now_usec / units[i].usec)
                                 return -EINVAL;
@@ -510,17 +510,15 @@ int timeline_events_from_json(const char *text, size_t size, const char *origin,
                 if (!root && json_tokener_get_error(tok) == json_tokener_continue) {
                         /* The rest is all of this document: tell the parser it ended. */
                         root = json_tokener_parse_ex(tok, "", 1);
-                }
-                if (!root || json_tokener_get_error(tok) != json_tokener_success) {
+                        len = size - off;
+                } else
+                        len = json_tokener_get_parse_end(tok);
+                if (!root) {
                         snprintf(why, why_size, "%s: document %zu: not JSON: %s", origin, doc,
-                                 root ? "trailing garbage"
-                                      : json_tokener_error_desc(json_tokener_get_error(tok)));
+                                 json_tokener_error_desc(json_tokener_get_error(tok)));
                         r = -EINVAL;
                         goto fail;
                 }
-                len = json_tokener_get_parse_end(tok);
-                if (len == 0)
-                        len = size - off;
                 off += len;
                 if (!json_object_is_type(root, json_type_array)) {
                         snprintf(why, why_size,
