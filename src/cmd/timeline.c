@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -158,6 +159,9 @@ static int read_events(const struct timeline_args *a, struct timeline_events *e)
                         log_error_errno(r, "cannot read the journal");
                 return EXIT_FAIL;
         }
+        if (e->n == 0 && !a->journal.file && !a->journal.directory && geteuid() != 0)
+                log_warning("no phase events in the journal this user can read: the system "
+                            "journal needs root or the systemd-journal group");
         timeline_events_sort(e);
         return EXIT_OK;
 }
