@@ -51,6 +51,8 @@ static const struct command commands[] = {
      "serve the cluster's health to Prometheus (/metrics)"},
     {"zed-event", cmd_zed_event, "zed-event [--config FILE] [--dry-run] | --check",
      "run by ZED: a ZFS event to the journal, and to a webhook"},
+    {"timeline", cmd_timeline, "timeline [events|merge] [OPTIONS]",
+     "the phases of the last failover from the nodes' journals, with durations"},
     {NULL, NULL, NULL, NULL},
     {"version", cmd_version, "version [--json]", "print the version"},
     {"help", cmd_help, "help", "print this help"},

@@ -14,6 +14,7 @@ int cmd_backend(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_exporter(int argc, char **argv);
 int cmd_zed_event(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
 
 /* The OCF resource agent ocf:hasan:backend (argv[0] "backend"); returns an OCF exit code. */
 int backend_personality(int argc, char **argv);

@@ -5,6 +5,7 @@
  *                [--zpool-timeout SEC] [--ipmi-lanplus yes|no] [--max-connections N]
  *                [--sysfs DIR] [--configfs DIR] [--zfs-kstat DIR]
  *                [--cred-store FILE] [--cred-key FILE]
+ *                [--failover-since TIME] [--journal-file FILE]
  *
  * A Prometheus exporter: GET /metrics answers with the collectors' metrics
  * (lib/exporter.h), gathered while the request waits, plus each
@@ -34,6 +35,7 @@
 #include "cmd/commands.h"
 #include "lib/exporter.h"
 #include "lib/layout.h"
+#include "lib/timeline.h"
 #include "shared/log.h"
 #include "shared/macro.h"
 #include "shared/parse.h"
@@ -71,7 +73,8 @@ struct exporter {
         struct fence_entry *fences;
         size_t n_fences;
         uint64_t fence_checked_ms;
-        pthread_mutex_t lock; /* one scrape at a time */
+        const char *failover_since; /* --failover-since, as given */
+        pthread_mutex_t lock;       /* one scrape at a time */
 };
 
 static int collect_pool(struct exporter *x, struct expo *e, char *why, size_t n)
@@ -144,9 +147,26 @@ static int collect_fence(struct exporter *x, struct expo *e, char *why, size_t n
         return 0;
 }
 
+/* The journal from --failover-since before now (relative times move with the clock). */
+static int collect_failover(struct exporter *x, struct expo *e, char *why, size_t n)
+{
+        struct timespec ts;
+        int r;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        r = timeline_parse_since(x->failover_since,
+                                 (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u,
+                                 &x->src.failover_since_usec);
+        if (r < 0) {
+                snprintf(why, n, "cannot use --failover-since '%s'", x->failover_since);
+                return r;
+        }
+        return exporter_collect_failover(e, &x->src, why, n);
+}
+
 static const struct collector collectors[] = {
     {"pool", collect_pool}, {"vdev", collect_vdev},   {"backend", collect_backend},
-    {"lio", collect_lio},   {"fence", collect_fence},
+    {"lio", collect_lio},   {"fence", collect_fence}, {"failover", collect_failover},
 };
 _Static_assert(ELEMENTSOF(collectors) <= COLLECTORS_MAX, "COLLECTORS_MAX is too small");
 
@@ -311,7 +331,7 @@ static int parse_collectors(const char *list, unsigned *ret)
                         i++;
                 if (i == ELEMENTSOF(collectors)) {
                         log_error("unknown collector '%s' (known: pool, vdev, backend, lio, "
-                                  "fence)",
+                                  "fence, failover)",
                                   name);
                         return -EINVAL;
                 }
@@ -339,12 +359,13 @@ static void usage(FILE *f)
         fprintf(
             f,
             "usage: hasan exporter [--once] [--listen ADDR:PORT] [--config FILE] [--node NAME]\n"
-            "                      [--collectors pool,vdev,backend,lio,fence]\n"
+            "                      [--collectors pool,vdev,backend,lio,fence,failover]\n"
             "                      [--fence-interval SEC] [--fence-timeout SEC] "
             "[--zpool-timeout SEC]\n"
             "                      [--ipmi-lanplus yes|no] [--max-connections N]\n"
             "                      [--sysfs DIR] [--configfs DIR] [--zfs-kstat DIR]\n"
             "                      [--cred-store FILE] [--cred-key FILE]\n"
+            "                      [--failover-since TIME] [--journal-file FILE]\n"
             "Serve the cluster's metrics on http://ADDR:PORT/metrics (default: this node's\n"
             "management address, port %u), or print them once (--once).\n",
             EXPORTER_PORT);
@@ -520,6 +541,8 @@ int cmd_exporter(int argc, char **argv)
             {"zfs-kstat", required_argument, NULL, 'k'},
             {"cred-store", required_argument, NULL, 'S'},
             {"cred-key", required_argument, NULL, 'K'},
+            {"failover-since", required_argument, NULL, 'F'},
+            {"journal-file", required_argument, NULL, 'J'},
             {"help", no_argument, NULL, 'h'},
             {},
         };
@@ -534,6 +557,7 @@ int cmd_exporter(int argc, char **argv)
             .fence_interval_s = 60,
             .fence_timeout_ms = 3000,
             .ipmi_lanplus = true,
+            .failover_since = "-30d",
             .enabled = (1u << ELEMENTSOF(collectors)) - 1,
         };
         char listen[128];
@@ -599,6 +623,22 @@ int cmd_exporter(int argc, char **argv)
                         break;
                 case 'K':
                         x.cred_key = optarg;
+                        break;
+                case 'F': {
+                        uint64_t since;
+
+                        /* Checked here; each scrape parses it again against its own now. */
+                        if (timeline_parse_since(optarg, UINT64_MAX / 2, &since) < 0) {
+                                log_error("--failover-since wants -N[s|m|h|d], @EPOCH or "
+                                          "YYYY-MM-DDTHH:MM:SS, not '%s'",
+                                          optarg);
+                                return EXIT_USAGE;
+                        }
+                        x.failover_since = optarg;
+                        break;
+                }
+                case 'J':
+                        x.src.journal_file = optarg;
                         break;
                 case 'h':
                         usage(stdout);

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -64,12 +65,29 @@ int fence_exit_code(enum fence_action action, int r, enum plug_power power)
 struct agent_log {
         const char *name;
         bool verbose;
+        bool journal; /* a power action: its progress goes to the journal too */
 };
+
+/*
+ * To the journal as the agent's name ("fence_kasa"), with the journal's
+ * own timestamp: the fencer logs an agent's output only when it fails, and
+ * hasan timeline needs the moment the node was verified off, which for a
+ * reboot comes before the agent powers it on again and exits.
+ */
+static void agent_journal(const struct agent_log *l, int priority, const char *msg)
+{
+        if (!l->journal)
+                return;
+        openlog(l->name, LOG_PID, LOG_DAEMON);
+        syslog(priority, "%s", msg);
+        closelog();
+}
 
 static void agent_log(void *userdata, enum fence_log_level level, const char *msg)
 {
         const struct agent_log *l = userdata;
 
+        agent_journal(l, level == FENCE_LOG_WARNING ? LOG_WARNING : LOG_INFO, msg);
         if (level == FENCE_LOG_WARNING)
                 fprintf(stderr, "%s: warning: %s\n", l->name, msg);
         else if (l->verbose)
@@ -203,6 +221,8 @@ static int fence_main(const struct fence_agent *a, int argc, char **argv)
         }
 
         log.verbose = o.verbose;
+        log.journal = o.action == FENCE_ACTION_OFF || o.action == FENCE_ACTION_ON ||
+                      o.action == FENCE_ACTION_REBOOT;
         run = (struct fence_run){
             .agent = a,
             .opt = &o,
@@ -216,6 +236,7 @@ static int fence_main(const struct fence_agent *a, int argc, char **argv)
         }
         r = fence_run_action(&run);
         curl_global_cleanup();
+        agent_journal(&log, r < 0 ? LOG_ERR : LOG_NOTICE, run.message);
 
         if (r < 0)
                 fprintf(stderr, "%s: %s\n", a->name, run.message);

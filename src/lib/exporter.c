@@ -364,6 +364,58 @@ int exporter_collect_lio(struct expo *e, const struct exporter_source *src, char
         return 0;
 }
 
+void exporter_failover_metrics(struct expo *e, const struct timeline_failover *f)
+{
+        const char *const *labels = EXPO_LABELS("pool", f->pool);
+
+        expo_family(e, "hasan_last_failover_start_timestamp_seconds", "gauge",
+                    "When the last failover that brought the pool to this node began: this "
+                    "node's first logged phase of it (hasan timeline), seconds since the epoch.");
+        expo_gauge(e, (double)f->start_usec / 1e6, labels);
+        expo_family(e, "hasan_last_failover_planned", "gauge",
+                    "1 when that failover was planned (the pool was exported first), 0 when the "
+                    "pool was taken over without an export.");
+        expo_gauge(e, f->kind == TIMELINE_PLANNED ? 1 : 0, labels);
+        if (!f->complete)
+                return; /* no services-up yet: the duration is not known */
+        expo_family(e, "hasan_last_failover_seconds", "gauge",
+                    "Server-side duration of that failover as this node's journal shows it: from "
+                    "its first logged phase to services up (the pool group's last unblock "
+                    "started).");
+        expo_gauge(e, (double)(f->end_usec - f->start_usec) / 1e6, labels);
+        expo_family(e, "hasan_last_failover_end_timestamp_seconds", "gauge",
+                    "When that failover ended (services up), seconds since the epoch.");
+        expo_gauge(e, (double)f->end_usec / 1e6, labels);
+}
+
+int exporter_collect_failover(struct expo *e, const struct exporter_source *src, char *why,
+                              size_t why_size)
+{
+        struct timeline_journal j = {.file = src->journal_file,
+                                     .since_usec = src->failover_since_usec};
+        struct timeline_options o = {.pool = src->spec->pool.name};
+        struct timeline_events events = {0};
+        struct timeline_failover f;
+        int r;
+
+        r = timeline_read_journal(&j, &events, why, why_size);
+        if (r >= 0) {
+                timeline_events_sort(&events);
+                r = timeline_last_failover(&events, &o, &f);
+                if (r >= 0)
+                        exporter_failover_metrics(e, &f);
+                else if (r == -ENOENT)
+                        r = 0; /* no failover to this node in the journal: no samples */
+                else
+                        snprintf(why, why_size,
+                                 "cannot put the last failover of pool '%s' "
+                                 "together: %s",
+                                 o.pool, strerror(-r));
+        }
+        timeline_events_clear(&events);
+        return r;
+}
+
 void exporter_fence_metrics(struct expo *e, const struct exporter_fence *f, size_t n,
                             unsigned interval_s)
 {

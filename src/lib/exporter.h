@@ -12,6 +12,8 @@
  *   backend  sysfs: this node's iSCSI session to the peer's backend target
  *   lio      configfs: each LIO LUN's command and byte counters
  *   fence    the fence devices' answers to a status query (probed by the caller)
+ *   failover this node's journal: the last failover that brought the pool
+ *            here, as hasan timeline puts it together (lib/timeline.h)
  *
  * A collector returns 0, or a negative errno with why filled; the caller
  * then drops what it wrote. Nothing here prints.
@@ -22,6 +24,7 @@
 
 #include "lib/exposition.h"
 #include "lib/spec.h"
+#include "lib/timeline.h"
 #include "lib/zpool.h"
 
 struct exporter_source {
@@ -31,6 +34,8 @@ struct exporter_source {
         const char *sysfs;            /* NULL: /sys */
         const char *lio_root;         /* NULL: LIO_ROOT_DEFAULT */
         unsigned zpool_timeout_ms;    /* bound on `zpool status` */
+        const char *journal_file;     /* NULL: this system's journal */
+        uint64_t failover_since_usec; /* how far back the journal is read; 0: all of it */
 };
 
 int exporter_collect_pool(struct expo *e, const struct exporter_source *src, char *why,
@@ -45,6 +50,12 @@ int exporter_collect_lio(struct expo *e, const struct exporter_source *src, char
 /* The vdev collector's metrics from a parsed `zpool status -j` (st of the description's pool). */
 void exporter_vdev_metrics(struct expo *e, const struct exporter_source *src,
                            const struct zpool_status *st);
+
+int exporter_collect_failover(struct expo *e, const struct exporter_source *src, char *why,
+                              size_t why_size);
+
+/* The failover collector's metrics for f (a failover of this node's journal). */
+void exporter_failover_metrics(struct expo *e, const struct timeline_failover *f);
 
 /* One fence device's last status query. */
 struct exporter_fence {

@@ -1188,7 +1188,15 @@ static int power_off_verified(struct engine *e, const char *verb, enum plug_powe
                 if (r < 0)
                         return r;
         }
-        return verify_down(e, verb);
+        r = verify_down(e, verb);
+        if (r < 0)
+                return r;
+        /* The moment the node is known to be fenced (hasan timeline's fence-done). */
+        run_log(e->run, FENCE_LOG_INFO, "%s is OFF: verified (%s)", e->target,
+                e->run->opt->n_verify > 0 ? "the plug reports OFF and the node's addresses "
+                                            "no longer answer"
+                                          : "the plug reports OFF");
+        return 0;
 }
 
 static int do_off(struct engine *e)

@@ -479,6 +479,54 @@ static void test_fence_probe(void **state)
         free(text);
 }
 
+/* The failover metrics of a planned move, then of one whose services never came up. */
+static void test_failover_metrics(void **state)
+{
+        const uint64_t t0 = 1796641200000000ull; /* 2026-12-07T11:00:00Z */
+        struct timeline_events ev = {0};
+        struct timeline_failover f;
+        struct expo e;
+        char *text = NULL;
+        size_t size;
+
+        assert_int_equal(timeline_events_add(&ev, t0, TIMELINE_EXPORT_DONE, "storage-b", "tank",
+                                             "phase export-done: tank exported in 712 ms"),
+                         0);
+        assert_int_equal(timeline_events_add(&ev, t0 + 2500000, TIMELINE_IMPORT_START, "storage-a",
+                                             "tank", "phase import-start: zpool import tank"),
+                         0);
+        assert_int_equal(timeline_events_add(&ev, t0 + 4750000, TIMELINE_IMPORT_DONE, "storage-a",
+                                             "tank", "phase import-done: tank imported ONLINE"),
+                         0);
+        assert_int_equal(timeline_last_failover(&ev, NULL, &f), 0);
+        assert_int_equal(expo_open(&e), 0);
+        exporter_failover_metrics(&e, &f);
+        assert_int_equal(expo_finish(&e, &text, &size), 0);
+        assert_has(text, "hasan_last_failover_start_timestamp_seconds{pool=\"tank\"} 1796641200\n");
+        assert_has(text, "hasan_last_failover_planned{pool=\"tank\"} 1\n");
+        /* No services-up: the duration is not known, so it is not made up. */
+        assert_lacks(text, "hasan_last_failover_seconds");
+        assert_lacks(text, "hasan_last_failover_end_timestamp_seconds");
+        free(text);
+
+        assert_int_equal(timeline_events_add(&ev, t0 + 6250000, TIMELINE_SERVICES_UP, "storage-a",
+                                             "tank-unblock-client",
+                                             "Result of start operation for tank-unblock-client "
+                                             "on storage-a: ok"),
+                         0);
+        timeline_events_sort(&ev);
+        assert_int_equal(timeline_last_failover(&ev, NULL, &f), 0);
+        assert_int_equal(expo_open(&e), 0);
+        exporter_failover_metrics(&e, &f);
+        assert_int_equal(expo_finish(&e, &text, &size), 0);
+        assert_has(text, "# TYPE hasan_last_failover_seconds gauge\n"
+                         "hasan_last_failover_seconds{pool=\"tank\"} 6.25\n");
+        assert_has(text,
+                   "hasan_last_failover_end_timestamp_seconds{pool=\"tank\"} 1796641206.25\n");
+        free(text);
+        timeline_events_clear(&ev);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -489,6 +537,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_backend_session, setup, teardown),
             cmocka_unit_test_setup_teardown(test_lio_counters, setup, teardown),
             cmocka_unit_test_setup_teardown(test_fence_probe, setup, teardown),
+            cmocka_unit_test(test_failover_metrics),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
