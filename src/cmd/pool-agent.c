@@ -478,22 +478,6 @@ static int check_import(const struct spec *s, const char *pool, const struct spe
         return -1;
 }
 
-/* The operation's timeout Pacemaker passes (ms), or def. */
-static unsigned op_timeout_ms(unsigned def)
-{
-        const char *t = getenv("OCF_RESKEY_CRM_meta_timeout");
-        unsigned long v;
-        char *end;
-
-        if (!t || !*t)
-                return def;
-        errno = 0;
-        v = strtoul(t, &end, 10);
-        if (errno || *end || v == 0 || v > 24ul * 3600 * 1000)
-                return def;
-        return (unsigned)v;
-}
-
 static enum ocf_exit pool_start(const struct ocf_agent *a)
 {
         const char *pool = ocf_reskey(a, "pool");
@@ -578,7 +562,7 @@ static enum ocf_exit pool_start(const struct ocf_agent *a)
                                 goto out;
         }
 
-        budget = op_timeout_ms(IMPORT_TIMEOUT_MS_DEFAULT + IMPORT_MARGIN_MS);
+        budget = ocf_op_timeout_ms(IMPORT_TIMEOUT_MS_DEFAULT + IMPORT_MARGIN_MS);
         budget = budget > (t_peer - t0) + IMPORT_MARGIN_MS + 1000u
                      ? budget - (unsigned)(t_peer - t0) - IMPORT_MARGIN_MS
                      : 1000u;

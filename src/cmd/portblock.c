@@ -199,6 +199,9 @@ static int marker_clear(const char *path)
 
 enum pb_action { PB_BLOCK, PB_UNBLOCK };
 
+/* Time kept back from the operation's timeout to report a failure. */
+#define PB_OP_MARGIN_MS 5000u
+
 static int ocf_load(const struct ocf_agent *a, struct portblock_spec *s, enum pb_action *action,
                     char *marker, size_t marker_size)
 {
@@ -218,6 +221,12 @@ static int ocf_load(const struct ocf_agent *a, struct portblock_spec *s, enum pb
                 log_error("%s", why);
                 return -EINVAL;
         }
+        /* nft may take what Pacemaker gives the operation, less a margin to
+         * say why it failed: on a loaded node a fixed 10 s failed stops, and
+         * a failed stop fences the node. */
+        unsigned op_ms = ocf_op_timeout_ms(0);
+        if (op_ms > PORTBLOCK_NFT_TIMEOUT_MS + PB_OP_MARGIN_MS)
+                s->timeout_ms = op_ms - PB_OP_MARGIN_MS;
         return marker ? marker_path(a, marker, marker_size) : 0;
 }
 

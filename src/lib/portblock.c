@@ -69,6 +69,7 @@ int portblock_spec_parse(const char *ip, const char *ports, const char *protocol
                         break;
                 p += n + 1;
         }
+        s.timeout_ms = PORTBLOCK_NFT_TIMEOUT_MS;
         *ret = s;
         return 0;
 }
@@ -120,11 +121,11 @@ static void write_table(FILE *f)
                         sets[i].match, sets[i].set);
 }
 
-static int run_nft(const char *script, size_t size, char *why, size_t why_size)
+static int run_nft(const char *script, size_t size, unsigned timeout_ms, char *why, size_t why_size)
 {
         char *argv[] = {"nft", "-f", "-", NULL};
         struct spawn_options o = {
-            .stdin_data = script, .stdin_size = size, .timeout_ms = PORTBLOCK_NFT_TIMEOUT_MS};
+            .stdin_data = script, .stdin_size = size, .timeout_ms = timeout_ms};
         struct spawn_result res = {0};
         char how[64], line[256];
         int r = spawn_run(argv, &o, &res);
@@ -170,7 +171,7 @@ static int apply(const struct portblock_spec *s, bool block, char *why, size_t w
                 snprintf(why, why_size, "out of memory");
                 return -ENOMEM;
         }
-        return run_nft(script, size, why, why_size);
+        return run_nft(script, size, s->timeout_ms, why, why_size);
 }
 
 int portblock_block(const struct portblock_spec *s, char *why, size_t why_size)
@@ -195,7 +196,7 @@ int portblock_count_blocked(const struct portblock_spec *s, size_t *ret, char *w
                 char *argv[] = {
                     "nft",   "get", "element", "inet", PORTBLOCK_TABLE, (char *)set_name(s),
                     element, NULL};
-                struct spawn_options o = {.timeout_ms = PORTBLOCK_NFT_TIMEOUT_MS};
+                struct spawn_options o = {.timeout_ms = s->timeout_ms};
                 struct spawn_result res = {0};
                 int r;
 
@@ -230,7 +231,7 @@ int portblock_reset_connections(const struct portblock_spec *s, char *why, size_
                 char sport[16];
                 char *argv[] = {"ss", "--kill", "--tcp", "--numeric", "src",
                                 src,  "sport",  "=",     sport,       NULL};
-                struct spawn_options o = {.timeout_ms = PORTBLOCK_NFT_TIMEOUT_MS};
+                struct spawn_options o = {.timeout_ms = s->timeout_ms};
                 struct spawn_result res = {0};
                 char how[64], line[256];
                 int r;

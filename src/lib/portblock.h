@@ -21,6 +21,7 @@
 
 #define PORTBLOCK_TABLE "hasan_portblock" /* family inet */
 #define PORTBLOCK_MAX_PORTS 16
+/* How long one nft or ss run may take unless the caller says otherwise. */
 #define PORTBLOCK_NFT_TIMEOUT_MS 10000u
 
 struct portblock_spec {
@@ -29,6 +30,7 @@ struct portblock_spec {
         bool udp;    /* false: tcp */
         uint16_t ports[PORTBLOCK_MAX_PORTS];
         size_t n_ports;
+        unsigned timeout_ms; /* each nft or ss run; portblock_spec_parse() sets the default */
 };
 
 /*

@@ -65,6 +65,21 @@ bool ocf_is_probe(void)
                (!interval || strcmp(interval, "0") == 0);
 }
 
+unsigned ocf_op_timeout_ms(unsigned def)
+{
+        const char *t = getenv("OCF_RESKEY_CRM_meta_timeout");
+        unsigned long v;
+        char *end;
+
+        if (!t || !*t)
+                return def;
+        errno = 0;
+        v = strtoul(t, &end, 10);
+        if (errno || *end || v == 0 || v > 24ul * 3600 * 1000)
+                return def;
+        return (unsigned)v;
+}
+
 static void put_action(FILE *f, const char *name, unsigned timeout_s, unsigned interval_s,
                        unsigned depth)
 {

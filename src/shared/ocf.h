@@ -85,6 +85,12 @@ bool ocf_is_true(const char *value);
 bool ocf_is_probe(void);
 
 /*
+ * The running operation's timeout in ms, as Pacemaker passes it
+ * (OCF_RESKEY_CRM_meta_timeout), or def when it is unset or not a number.
+ */
+unsigned ocf_op_timeout_ms(unsigned def);
+
+/*
  * Write the OCF 1.0 metadata XML to f. meta-data and validate-all are
  * always listed, with the table's entries when it has them. Returns 0, or
  * -EIO when writing failed.

@@ -234,6 +234,28 @@ static int run_main(char **out, char **err, const char *action, ...)
         return ec;
 }
 
+/* Pacemaker passes the operation's timeout in ms; anything else falls back to the default. */
+static void test_op_timeout(void **state)
+{
+        static const struct {
+                const char *value; /* NULL: unset */
+                unsigned want;
+        } cases[] = {
+            {NULL, 7}, {"", 7},  {"60000", 60000},   {"20s", 7},
+            {"-5", 7}, {"0", 7}, {"99999999999", 7},
+        };
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                if (cases[i].value)
+                        setenv("OCF_RESKEY_CRM_meta_timeout", cases[i].value, 1);
+                else
+                        unsetenv("OCF_RESKEY_CRM_meta_timeout");
+                assert_int_equal(ocf_op_timeout_ms(7), cases[i].want);
+        }
+        unsetenv("OCF_RESKEY_CRM_meta_timeout");
+}
+
 static void test_dispatch_missing_and_unknown_action(void **state)
 {
         char *out, *err;
@@ -342,6 +364,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_metadata_is_valid_xml, setup, teardown),
             cmocka_unit_test_setup_teardown(test_reskey_defaults_and_overrides, setup, teardown),
             cmocka_unit_test_setup_teardown(test_is_true, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_op_timeout, setup, teardown),
             cmocka_unit_test_setup_teardown(test_dispatch_missing_and_unknown_action, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(test_dispatch_meta_data_and_usage, setup, teardown),
