@@ -6,10 +6,11 @@
 /* ocf:hasan:pool, run as /usr/lib/ocf/resource.d/hasan/pool. */
 int pool_agent_personality(int argc, char **argv);
 
-/* The run-time verbs of "hasan pool" (pool-run.c): is-imported, scrub, vdev-conf, tend. */
+/* The run-time verbs of "hasan pool" (pool-run.c): is-imported, status, scrub, vdev-conf, tend. */
 int pool_verb_is_imported(int argc, char **argv);
 int pool_verb_scrub(int argc, char **argv);
 int pool_verb_vdev_conf(int argc, char **argv);
+int pool_verb_status(int argc, char **argv);
 
 int pool_verb_tend(int argc, char **argv);
 

@@ -516,6 +516,99 @@ static void test_pool_usage_errors(void **state)
         exec_result_clear(&r);
 }
 
+/* hasan pool status: the judgement verify.yml and os-upgrade.yml read, on saved statuses. */
+static void test_pool_status(void **state)
+{
+        const char *dir = getenv("HASAN_FIXTURES");
+        char healthy[4096], degraded[4096], never[4096];
+        json_object *o, *v, *m;
+        struct exec_result r;
+
+        snprintf(healthy, sizeof(healthy), "%s/health/online-scrubbed.json",
+                 dir ? dir : "tests/fixtures");
+        snprintf(degraded, sizeof(degraded), "%s/health/degraded.json",
+                 dir ? dir : "tests/fixtures");
+        snprintf(never, sizeof(never), "%s/health/never-scrubbed.json",
+                 dir ? dir : "tests/fixtures");
+
+        r = run("pool", "status", "--json", "--from", healthy, "--config", fixture_good, "--node",
+                "storage-a", NULL);
+        assert_int_equal(r.status, 0);
+        o = json_tokener_parse(r.out);
+        assert_non_null(o);
+        assert_true(json_object_object_get_ex(o, "healthy", &v) && json_object_get_boolean(v));
+        assert_true(json_object_object_get_ex(o, "mirrors", &m));
+        assert_int_equal(json_object_array_length(m), 2);
+        v = json_object_array_get_idx(
+            json_object_object_get(json_object_array_get_idx(m, 0), "halves"), 1);
+        assert_string_equal(json_object_get_string(json_object_object_get(v, "half")), "remote");
+        assert_string_equal(json_object_get_string(json_object_object_get(v, "node")), "storage-b");
+        json_object_put(o);
+        exec_result_clear(&r);
+
+        /* DEGRADED: exit 1, and each missing half named in the problems. */
+        r = run("pool", "status", "--json", "--from", degraded, "--config", fixture_good, "--node",
+                "storage-b", NULL);
+        assert_int_equal(r.status, 1);
+        o = json_tokener_parse(r.out);
+        assert_non_null(o);
+        assert_true(json_object_object_get_ex(o, "healthy", &v));
+        assert_false(json_object_get_boolean(v));
+        assert_true(json_object_object_get_ex(o, "problems", &v));
+        assert_int_equal(json_object_array_length(v), 3);
+        assert_string_equal(json_object_get_string(json_object_array_get_idx(v, 1)),
+                            "mirror-0: the remote half '/dev/disk/by-vdev/storage-a-data0-part1' "
+                            "(storage-a's disk) is CANT_OPEN");
+        json_object_put(o);
+        exec_result_clear(&r);
+
+        /* The scrub is judged only when asked for. */
+        r = run("pool", "status", "--from", never, "--config", fixture_good, "--node", "storage-a",
+                NULL);
+        assert_int_equal(r.status, 0);
+        exec_result_clear(&r);
+        r = run("pool", "status", "--max-scrub-age", "35", "--from", never, "--config",
+                fixture_good, "--node", "storage-a", NULL);
+        assert_int_equal(r.status, 1);
+        assert_non_null(strstr(r.out, "problem: pool 'san-pool' has never been scrubbed"));
+        exec_result_clear(&r);
+        /* A scrub that ended before now is older than a day's limit only once a day has passed:
+         * the capture's is from 2026-11-24. */
+        r = run("pool", "status", "--max-scrub-age", "1", "--from", healthy, "--config",
+                fixture_good, "--node", "storage-a", NULL);
+        assert_int_equal(r.status, 1);
+        assert_non_null(strstr(r.out, "more than the maximum of 1 days"));
+        exec_result_clear(&r);
+
+        /* Not imported here (no such kstat on a test machine): nothing to judge, exit 0. */
+        r = run("pool", "status", "--json", "--config", fixture_good, "--node", "storage-a", NULL);
+        assert_int_equal(r.status, 0);
+        assert_string_equal(r.out,
+                            "{\"pool\":\"san-pool\",\"node\":\"storage-a\",\"imported\":false,"
+                            "\"problems\":[]}\n");
+        exec_result_clear(&r);
+
+        /* Refusals name what is wrong. */
+        r = run("pool", "status", "--config", fixture_good, "--node", "quorum", NULL);
+        assert_int_equal(r.status, 1);
+        assert_non_null(strstr(r.err, "quorum is not a storage node"));
+        exec_result_clear(&r);
+        r = run("pool", "status", "--max-scrub-age", "0", NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "invalid --max-scrub-age '0'"));
+        exec_result_clear(&r);
+        r = run("pool", "status", "--from", fixture_good, "--config", fixture_good, "--node",
+                "storage-a", NULL);
+        assert_int_equal(r.status, 1);
+        assert_non_null(strstr(r.err, "has no status of pool 'san-pool'"));
+        assert_string_equal(r.out, "");
+        exec_result_clear(&r);
+        r = run("pool", "status", "extra", NULL);
+        assert_int_equal(r.status, 2);
+        assert_non_null(strstr(r.err, "unexpected argument 'extra' for 'pool status'"));
+        exec_result_clear(&r);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -537,6 +630,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_pool_plan_and_create_refuse_missing_disks,
                                             setup_fake_zfs, teardown_fake_zfs),
             cmocka_unit_test(test_pool_usage_errors),
+            cmocka_unit_test(test_pool_status),
         };
         return cmocka_run_group_tests_name("cli", tests, setup, NULL);
 }
