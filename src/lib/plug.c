@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 
 #include "lib/plug.h"
+#include "shared/http.h"
 #include "shared/macro.h"
 
 const char *plug_power_to_string(enum plug_power p)
@@ -234,21 +235,7 @@ int plug_http_request(const struct plug_config *c, uint16_t default_port, const 
         if (!curl)
                 return plug_errorf(err, -ENOMEM, "cannot initialize libcurl");
 
-        code = curl_easy_setopt(curl, CURLOPT_URL, url);
-        if (code == CURLE_OK)
-                code = curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-        if (code == CURLE_OK)
-                code = curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-        if (code == CURLE_OK) /* never through a proxy from the environment */
-                code = curl_easy_setopt(curl, CURLOPT_PROXY, "");
-        if (code == CURLE_OK)
-                code = curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
-        if (code == CURLE_OK)
-                code = curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-        if (code == CURLE_OK)
-                code = curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)c->timeout_sec);
-        if (code == CURLE_OK)
-                code = curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)c->timeout_sec);
+        code = http_request_setup(curl, url, c->timeout_sec);
         if (code == CURLE_OK)
                 code = curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
         if (code == CURLE_OK)

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "lib/webhook.h"
+#include "shared/http.h"
 #include "shared/macro.h"
 #include "shared/parse.h"
 
@@ -354,21 +355,7 @@ static enum attempt_outcome post_once(const struct webhook_config *c, const char
                 *ret_r = webhook_errorf(err, -ENOMEM, "out of memory");
                 return ATTEMPT_FINAL;
         }
-        code = curl_easy_setopt(curl, CURLOPT_URL, c->url);
-        if (code == CURLE_OK)
-                code = curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-        if (code == CURLE_OK)
-                code = curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-        if (code == CURLE_OK) /* never through a proxy from the environment */
-                code = curl_easy_setopt(curl, CURLOPT_PROXY, "");
-        if (code == CURLE_OK)
-                code = curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
-        if (code == CURLE_OK)
-                code = curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-        if (code == CURLE_OK)
-                code = curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)c->timeout_sec);
-        if (code == CURLE_OK)
-                code = curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)c->timeout_sec);
+        code = http_request_setup(curl, c->url, c->timeout_sec);
         if (code == CURLE_OK)
                 code = curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
         if (code == CURLE_OK)
