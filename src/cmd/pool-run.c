@@ -239,10 +239,41 @@ int pool_verb_tend(int argc, char **argv)
         return pool_tend(config, node, argv[optind]) < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
+/*
+ * Load the cluster description and find this host (or node) among its
+ * storage nodes. Returns EXIT_OK with *ret_spec (the caller frees it) and
+ * *ret_self set, or the exit code after saying what is wrong.
+ */
+static int load_local_node(const char *config, const char *node, struct spec **ret_spec,
+                           const struct spec_node **ret_self)
+{
+        struct spec_problems problems = {0};
+        struct spec *s = NULL;
+        int r = spec_load_file(config, &s, &problems);
+
+        if (r < 0) {
+                log_error("cannot read %s: %s", config, strerror(-r));
+                return EXIT_FAIL;
+        }
+        if (problems.n > 0) {
+                log_error("%s is invalid: %s: %s", config, problems.items[0].path,
+                          problems.items[0].message);
+                spec_problems_clear(&problems);
+                spec_free(s);
+                return EXIT_USAGE;
+        }
+        if (layout_local_node(s, node, ret_self) < 0) {
+                log_error("%s is not a storage node of %s", node ? node : "this host", config);
+                spec_free(s);
+                return EXIT_FAIL;
+        }
+        *ret_spec = s;
+        return EXIT_OK;
+}
+
 int pool_verb_vdev_conf(int argc, char **argv)
 {
         const char *config = HASAN_CLUSTER_JSON, *node = NULL;
-        struct spec_problems problems = {0};
         const struct spec_node *self;
         struct spec *s = NULL;
         char *text = NULL;
@@ -256,24 +287,9 @@ int pool_verb_vdev_conf(int argc, char **argv)
                 log_error("unrecognized argument '%s'", argv[optind]);
                 return EXIT_USAGE;
         }
-        r = spec_load_file(config, &s, &problems);
-        if (r < 0) {
-                log_error("cannot read %s: %s", config, strerror(-r));
-                return EXIT_FAIL;
-        }
-        if (problems.n > 0) {
-                log_error("%s is invalid: %s: %s", config, problems.items[0].path,
-                          problems.items[0].message);
-                spec_problems_clear(&problems);
-                spec_free(s);
-                return EXIT_USAGE;
-        }
-        r = layout_local_node(s, node, &self);
-        if (r < 0) {
-                log_error("%s is not a storage node of %s", node ? node : "this host", config);
-                spec_free(s);
-                return EXIT_FAIL;
-        }
+        r = load_local_node(config, node, &s, &self);
+        if (r != EXIT_OK)
+                return r;
         r = layout_vdev_conf(s, self, &text);
         spec_free(s);
         if (r < 0) {
@@ -421,7 +437,6 @@ int pool_verb_status(int argc, char **argv)
             {},
         };
         const char *config = HASAN_CLUSTER_JSON, *node = NULL, *from = NULL;
-        struct spec_problems problems = {0};
         const struct spec_node *self = NULL;
         struct zpool_status st = {0};
         struct pool_health h = {0};
@@ -468,24 +483,9 @@ int pool_verb_status(int argc, char **argv)
                 return EXIT_USAGE;
         }
 
-        r = spec_load_file(config, &s, &problems);
-        if (r < 0) {
-                log_error("cannot read %s: %s", config, strerror(-r));
-                return EXIT_FAIL;
-        }
-        if (problems.n > 0) {
-                log_error("%s is invalid: %s: %s", config, problems.items[0].path,
-                          problems.items[0].message);
-                spec_problems_clear(&problems);
-                spec_free(s);
-                return EXIT_USAGE;
-        }
-        r = layout_local_node(s, node, &self);
-        if (r < 0) {
-                log_error("cannot judge pool '%s': %s is not a storage node of %s", s->pool.name,
-                          node ? node : "this host", config);
-                goto out;
-        }
+        r = load_local_node(config, node, &s, &self);
+        if (r != EXIT_OK)
+                return r;
 
         imported = from || zpool_is_imported(s->pool.name);
         if (from) {
