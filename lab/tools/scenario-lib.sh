@@ -230,6 +230,9 @@ probe_start() { # probe_start RUN DEVICE: started, and still writing a few secon
 			--target "nfs=/mnt/nfs/probe/$1.dat" --target "smb=/mnt/smb/$1.dat" >/dev/null 2>&1 &&
 		sleep 5 && on client systemctl is-active -q "hasan-probe-$1"
 }
+# The probe exits when a target cannot be opened (a LUN gone while the
+# group recovers, say), which may take it longer than probe_start waits.
+probe_alive() { on client systemctl is-active -q "hasan-probe-$1"; }
 probe_stop_and_verify() { # probe_stop_and_verify RUN: the verdict in $out/RUN-verify.json
 	on client systemctl stop "hasan-probe-$1" >/dev/null 2>&1
 	wait_for 120 bash -c "! '$lab' ssh client systemctl is-active -q 'hasan-probe-$1'"
