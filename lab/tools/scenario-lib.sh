@@ -100,6 +100,13 @@ group_on() { # group_on NODE
 	! echo "$lines" | grep -qv "Started $1\$"
 }
 no_failed_actions() { ! quorum crm_mon -1 2>/dev/null | grep -q 'Failed Resource Actions'; }
+failed_actions_since() { # failed_actions_since EPOCH: the op keys of failures recorded after it
+	quorum crm_mon -1 --output-as=xml 2>/dev/null | grep -o '<failure [^>]*>' |
+		sed -n 's/.*op_key="\([^"]*\)".*last-rc-change="\([^"]*\)".*/\2|\1/p' |
+		while IFS='|' read -r when key; do
+			[ "$(date -d "$when" +%s 2>/dev/null || echo 0)" -ge "${1%.*}" ] && echo "$key"
+		done
+}
 # Fencing events for a node, newest first, from crm_mon (stonith_admin's own
 # history leaves failed requests out).
 fence_history() {
