@@ -1160,7 +1160,7 @@ static int verb_verify(int argc, char **argv)
         _cleanup_free_ char *path = NULL, *data = NULL;
         const char *state = NULL, *id;
         json_object *run = NULL, *targets, *out = NULL, *arr = NULL;
-        uint64_t run_id = 0, stopped_ns;
+        uint64_t run_id = 0, stopped_ns, end_ns;
         bool json = false;
         int c, r, ret = EXIT_OK;
 
@@ -1213,10 +1213,19 @@ static int verb_verify(int argc, char **argv)
                 return EXIT_FAIL;
         }
         stopped_ns = json_member_u64(run, "stopped_ns");
-        if (stopped_ns == 0)
+        /*
+         * A run that never recorded its stop (killed, or still running)
+         * cannot show that a target wrote again after its last
+         * acknowledgement: its outage runs until now, open.
+         */
+        end_ns = stopped_ns;
+        if (stopped_ns == 0) {
+                end_ns = clock_ns(CLOCK_REALTIME);
                 log_warning("the run in '%s' has not stopped (still running, or killed): "
-                            "verifying what its acknowledgement logs hold",
+                            "verifying what its acknowledgement logs hold, outages counted "
+                            "until now",
                             state);
+        }
 
         if (json) {
                 out = json_object_new_object();
@@ -1243,7 +1252,7 @@ static int verb_verify(int argc, char **argv)
                 ack = ack_log_path(state, name);
                 r = ack ? ack_log_read(ack, &acks, &n) : -ENOMEM;
                 if (r >= 0)
-                        r = probe_stats_compute(acks, n, stopped_ns, &s);
+                        r = probe_stats_compute(acks, n, end_ns, &s);
                 if (r < 0) {
                         log_error_errno(r, "cannot read acknowledgement log of '%s'", name);
                         json_object_put(v.bad);

@@ -601,6 +601,50 @@ static char *slurp(const char *path)
 }
 
 /*
+ * A run killed without its stop recorded: verify cannot show that the
+ * target wrote again after its last acknowledgement, so the outage is
+ * open and runs until the verification.
+ */
+static void test_e2e_sigkill(void **state)
+{
+        char *st = subdir("kill"), *file = join(st, "target"), *spec = NULL;
+        char *acks = join(st, "bg.acks"), *out = join(dir, "kill.out");
+        int status;
+        pid_t pid;
+
+        assert_true(asprintf(&spec, "bg=%s", file) > 0);
+        pid = spawn(out, out,
+                    (char *const[]){(char *)hasan_bin(), "probe", "run", "--state", st, "--target",
+                                    spec, "--duration", "600", "--interval-ms", "10", NULL});
+        for (int i = 0; i < 1000 && count_lines(acks) < 5; i++)
+                usleep(10000);
+        assert_true(count_lines(acks) >= 5);
+        assert_int_equal(kill(pid, SIGKILL), 0);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFSIGNALED(status));
+        /* Longer than any gap between the 10 ms writes before the kill. */
+        usleep(1500000);
+
+        struct exec_result r = run("probe", "verify", "--state", st, "--json", NULL);
+        if (r.status != 0)
+                fail_msg("verify after SIGKILL failed:\n%s", r.err);
+        assert_non_null(strstr(r.err, "has not stopped"));
+        json_object *o = parse_json(r.out), *t = first_target(o), *open = NULL;
+        assert_int_equal(member_int(t, "intact"), count_lines(acks));
+        assert_true(json_object_object_get_ex(t, "outage_open", &open));
+        assert_true(json_object_get_boolean(open));
+        assert_true(member_int(t, "outage_ms") >= 1500);
+        json_object_put(o);
+        exec_result_clear(&r);
+
+        free(st);
+        free(file);
+        free(spec);
+        free(acks);
+        free(out);
+}
+
+/*
  * A file system that runs full: writes fail (ENOSPC) and are retried, same
  * record, until room is made; the wait shows as the outage, and nothing
  * acknowledged is lost.
@@ -875,6 +919,7 @@ int main(void)
             cmocka_unit_test(test_cli_errors),
             cmocka_unit_test(test_e2e_file),
             cmocka_unit_test(test_e2e_sigterm),
+            cmocka_unit_test(test_e2e_sigkill),
             cmocka_unit_test_teardown(test_write_errors_retried, unmount_small),
             cmocka_unit_test_teardown(test_block_refused, detach_loop),
             cmocka_unit_test_teardown(test_loop_direct, detach_loop),
