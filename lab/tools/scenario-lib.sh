@@ -90,14 +90,18 @@ outdated() { # outdated NODE: NODE's halves are marked outdated in the CIB (the 
 	[ -n "$v" ] && [ "$v" != none ]
 }
 not_outdated() { outdated "$1"; [ $? -eq 1 ]; }
-# Every resource of the pool's group started on node (failed actions of
-# earlier moves, listed after the resources, do not count). --inactive:
-# without it crm_mon leaves the group's stopped members out altogether.
+# Every resource of the pool's group started on NODE, none pending or
+# failed, judged from crm_mon's XML (the text form was seen to pass while
+# only the import had started).
 group_on() { # group_on NODE
-	local lines
-	lines=$(quorum crm_mon -1 --inactive 2>/dev/null | sed '/Failed Resource Actions/,$d' |
-		grep -E "^\s+\* $pool-") || return 1
-	! echo "$lines" | grep -qv "Started $1\$"
+	quorum crm_mon -1 --inactive --output-as=xml 2>/dev/null | python3 -c '
+import sys, xml.etree.ElementTree as ET
+group = ET.parse(sys.stdin).getroot().find(".//group[@id=\"%s\"]" % sys.argv[1])
+members = group.findall("resource") if group is not None else []
+sys.exit(0 if members and len(members) == int(group.get("number_resources", -1)) and all(
+    r.get("role") == "Started" and r.get("active") == "true" and r.get("failed") == "false"
+    and r.get("pending") is None and [n.get("name") for n in r.findall("node")] == [sys.argv[2]]
+    for r in members) else 1)' "$pool" "$1"
 }
 no_failed_actions() { ! quorum crm_mon -1 2>/dev/null | grep -q 'Failed Resource Actions'; }
 failed_actions_since() { # failed_actions_since EPOCH: the op keys of failures recorded after it
