@@ -516,61 +516,6 @@ static unsigned count_lines(const char *path)
         return n;
 }
 
-static void test_e2e_sigterm(void **state)
-{
-        char *st = subdir("sig"), *file = join(st, "target"), *spec = NULL;
-        char *acks = join(st, "bg.acks"), *out = join(dir, "sig.out");
-        int status;
-        pid_t pid;
-
-        assert_true(asprintf(&spec, "bg=%s", file) > 0);
-        pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0) {
-                int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-                if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
-                        _exit(127);
-                execl(hasan_bin(), hasan_bin(), "probe", "run", "--state", st, "--target", spec,
-                      "--duration", "600", "--interval-ms", "10", (char *)NULL);
-                _exit(127);
-        }
-        /* Running once it has acknowledged records: signals are taken by then. */
-        for (int i = 0; i < 1000 && count_lines(acks) < 5; i++)
-                usleep(10000);
-        assert_true(count_lines(acks) >= 5);
-        assert_int_equal(kill(pid, SIGTERM), 0);
-        assert_int_equal(waitpid(pid, &status, 0), pid);
-        assert_true(WIFEXITED(status));
-        assert_int_equal(WEXITSTATUS(status), 0);
-
-        struct exec_result r = run("probe", "verify", "--state", st, "--json", NULL);
-        if (r.status != 0)
-                fail_msg("verify after SIGTERM failed:\n%s", r.err);
-        json_object *o = parse_json(r.out), *t = first_target(o);
-        assert_int_equal(member_int(t, "intact"), count_lines(acks));
-        json_object_put(o);
-        exec_result_clear(&r);
-
-        free(st);
-        free(file);
-        free(spec);
-        free(acks);
-        free(out);
-}
-
-/* A tmpfs mounted by test_write_errors_retried, unmounted whatever happens. */
-static char *small_mount;
-
-static int unmount_small(void **state)
-{
-        if (small_mount) {
-                (void)umount2(small_mount, MNT_DETACH);
-                free(small_mount);
-                small_mount = NULL;
-        }
-        return 0;
-}
-
 /* Start hasan in the background, stdout and stderr to files. */
 static pid_t spawn(const char *out, const char *err, char *const argv[])
 {
@@ -586,6 +531,70 @@ static pid_t spawn(const char *out, const char *err, char *const argv[])
                 _exit(127);
         }
         return pid;
+}
+
+/*
+ * Run the probe on a file target in a state directory NAME until it has
+ * acknowledged a few records (it takes signals by then), send it SIG and
+ * return its wait status; the state directory and its target's
+ * acknowledgement log in *st_ret and *acks_ret.
+ */
+static int probe_until_signal(const char *name, int sig, char **st_ret, char **acks_ret)
+{
+        char *st = subdir(name), *file = join(st, "target"), *spec = NULL, *out = NULL, *err = NULL;
+        char *acks = join(st, "bg.acks");
+        int status;
+        pid_t pid;
+
+        assert_true(asprintf(&spec, "bg=%s", file) > 0);
+        assert_true(asprintf(&out, "%s/%s.out", dir, name) > 0);
+        assert_true(asprintf(&err, "%s/%s.err", dir, name) > 0);
+        pid = spawn(out, err,
+                    (char *const[]){(char *)hasan_bin(), "probe", "run", "--state", st, "--target",
+                                    spec, "--duration", "600", "--interval-ms", "10", NULL});
+        for (int i = 0; i < 1000 && count_lines(acks) < 5; i++)
+                usleep(10000);
+        assert_true(count_lines(acks) >= 5);
+        assert_int_equal(kill(pid, sig), 0);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        free(file);
+        free(spec);
+        free(out);
+        free(err);
+        *st_ret = st;
+        *acks_ret = acks;
+        return status;
+}
+
+static void test_e2e_sigterm(void **state)
+{
+        char *st, *acks;
+        int status = probe_until_signal("sig", SIGTERM, &st, &acks);
+
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+        struct exec_result r = run("probe", "verify", "--state", st, "--json", NULL);
+        if (r.status != 0)
+                fail_msg("verify after SIGTERM failed:\n%s", r.err);
+        json_object *o = parse_json(r.out), *t = first_target(o);
+        assert_int_equal(member_int(t, "intact"), count_lines(acks));
+        json_object_put(o);
+        exec_result_clear(&r);
+        free(st);
+        free(acks);
+}
+
+/* A tmpfs mounted by test_write_errors_retried, unmounted whatever happens. */
+static char *small_mount;
+
+static int unmount_small(void **state)
+{
+        if (small_mount) {
+                (void)umount2(small_mount, MNT_DETACH);
+                free(small_mount);
+                small_mount = NULL;
+        }
+        return 0;
 }
 
 static char *slurp(const char *path)
@@ -607,24 +616,12 @@ static char *slurp(const char *path)
  */
 static void test_e2e_sigkill(void **state)
 {
-        char *st = subdir("kill"), *file = join(st, "target"), *spec = NULL;
-        char *acks = join(st, "bg.acks"), *out = join(dir, "kill.out");
-        int status;
-        pid_t pid;
+        char *st, *acks;
+        int status = probe_until_signal("kill", SIGKILL, &st, &acks);
 
-        assert_true(asprintf(&spec, "bg=%s", file) > 0);
-        pid = spawn(out, out,
-                    (char *const[]){(char *)hasan_bin(), "probe", "run", "--state", st, "--target",
-                                    spec, "--duration", "600", "--interval-ms", "10", NULL});
-        for (int i = 0; i < 1000 && count_lines(acks) < 5; i++)
-                usleep(10000);
-        assert_true(count_lines(acks) >= 5);
-        assert_int_equal(kill(pid, SIGKILL), 0);
-        assert_int_equal(waitpid(pid, &status, 0), pid);
         assert_true(WIFSIGNALED(status));
         /* Longer than any gap between the 10 ms writes before the kill. */
         usleep(1500000);
-
         struct exec_result r = run("probe", "verify", "--state", st, "--json", NULL);
         if (r.status != 0)
                 fail_msg("verify after SIGKILL failed:\n%s", r.err);
@@ -636,12 +633,8 @@ static void test_e2e_sigkill(void **state)
         assert_true(member_int(t, "outage_ms") >= 1500);
         json_object_put(o);
         exec_result_clear(&r);
-
         free(st);
-        free(file);
-        free(spec);
         free(acks);
-        free(out);
 }
 
 /*
