@@ -165,6 +165,12 @@ last_imported_before_gap() { # when NODE last reported the pool imported, after 
 	awk -v t="$2" '$1 > t && $2 == 1 { last = $1 } $1 > t && $2 == 0 && last { print last; exit }' "$out/watch-$1.log"
 }
 
+fio_iops() { # fio_iops NODE FILE: 4 KiB random writes with fsync, IOPS
+	on "$1" fio --name=bench --filename="$2" --size=64M --rw=randwrite --bs=4k --ioengine=psync \
+		--fsync=1 --runtime=20 --time_based --output-format=json 2>/dev/null |
+		python3 -c "import json,sys; print(round(json.load(sys.stdin)['jobs'][0]['write']['iops'], 1))"
+}
+
 # ---- the client VM: iSCSI session, NFS and SMB mounts, hasan probe -----------------------------
 
 # The script that logs the client VM in to the hypervisor VLAN's target
@@ -260,4 +266,21 @@ for t in d.get("targets", []):
           t.get("corrupt", 0) + t.get("unreadable", 0), t.get("outage_ms", "?"),
           "yes" if t.get("outage_open", True) else "no")
 PY
+}
+# probe_checks RUN: stop the probe of RUN and verify it; per protocol,
+# nothing acknowledged missing or corrupt and writes acknowledged again
+# before the stop (the outage in the detail). Rows in $out/RUN-rows.txt.
+probe_checks() {
+	local proto acked intact missing corrupt outage open
+	probe_stop_and_verify "$1"
+	check "hasan probe verify: no acknowledged record missing or corrupt" $? "$(head -c 300 "$out/$1-verify.err")"
+	verify_rows "$out/$1-verify.json" >"$out/$1-rows.txt" 2>>"$out/$1-verify.err"
+	while read -r proto acked intact missing corrupt outage open; do
+		[ "$acked" -gt 0 ] && [ "$missing" = 0 ] && [ "$corrupt" = 0 ] && [ "$intact" = "$acked" ]
+		check "$proto: $acked acknowledged, $intact intact, $missing missing, $corrupt corrupt" $?
+		[ "$open" = no ]
+		check "$proto: writes acknowledged again before the probe stopped" $? "outage $outage ms"
+	done <"$out/$1-rows.txt"
+	[ "$(wc -l <"$out/$1-rows.txt")" -eq 3 ]
+	check "all three protocols reported" $?
 }
